@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/pipegen/pipegen/internal/check"
+	"github.com/pipegen/pipegen/internal/diag"
+	"github.com/pipegen/pipegen/internal/load"
+	"github.com/pipegen/pipegen/internal/model"
+)
+
+var checkCommand = &command{
+	name:    "check",
+	args:    "[--format text|json|github] [--as-of DATE] [--dir DIR]",
+	summary: "validate pipeline.yaml and every deal",
+	help: `
+Check validates pipeline.yaml and every deal under deals/ and reports every
+problem at once, sorted by file and line, each with its file:line:column, what
+is wrong and how to fix it. The exit code is 1 when there is any error;
+warnings never fail a check.
+
+Formats: text (for people; colour on a terminal unless NO_COLOR is set),
+json (an array of {file, line, column, severity, code, message, hint}) and
+github (workflow commands that annotate the lines of a pull request).
+
+A history date after today is an error. With --as-of (or as_of in
+pipeline.yaml) set to a later date, dates up to it are accepted.`,
+	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+		dir := dirFlag(fs)
+		format := fs.String("format", "text", "output `format`: text, json or github")
+		asOf := fs.String("as-of", "", "check as of `DATE` (YYYY-MM-DD)")
+		return func(ctx context.Context, e *env, args []string) error {
+			if len(args) > 0 {
+				return &usageError{msg: fmt.Sprintf("check takes no arguments, got %q", args[0]), hint: "pass the repository with --dir"}
+			}
+			if *format != "text" && *format != "json" && *format != "github" {
+				return &usageError{msg: fmt.Sprintf("unknown format %q", *format), hint: "use --format text, json or github"}
+			}
+			flagAsOf, err := parseDateFlag("as-of", *asOf)
+			if err != nil {
+				return err
+			}
+			repo, diags, err := loadRepo(*dir)
+			if err != nil {
+				return err
+			}
+			diags = append(diags, check.Check(repo, check.Options{
+				Today: model.DateOf(time.Now()),
+				AsOf:  cmpOr(flagAsOf, repo.Pipeline.AsOf),
+			})...)
+			diag.Sort(diags)
+			if err := writeDiagnostics(e, *dir, *format, diags, len(repo.Deals)); err != nil {
+				return err
+			}
+			if diag.HasErrors(diags) {
+				return errInput
+			}
+			return nil
+		}
+	},
+}
+
+func cmpOr(a, b model.Date) model.Date {
+	if a != 0 {
+		return a
+	}
+	return b
+}
+
+func dirFlag(fs *flag.FlagSet) *string {
+	return fs.String("dir", ".", "the pipeline repository `DIR`")
+}
+
+func parseDateFlag(name, value string) (model.Date, error) {
+	if value == "" {
+		return 0, nil
+	}
+	d, err := model.ParseDate(value)
+	if err != nil {
+		return 0, &usageError{msg: fmt.Sprintf("--%s: %v", name, err), hint: "write the date as YYYY-MM-DD"}
+	}
+	return d, nil
+}
+
+// loadRepo loads the repository at dir; a dir that cannot be read is a usage
+// error, problems inside it are diagnostics.
+func loadRepo(dir string) (*model.Repo, []diag.Diagnostic, error) {
+	repo, diags, err := load.Load(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, &usageError{msg: fmt.Sprintf("--dir %s: no such directory", dir), hint: "pass the folder that holds pipeline.yaml"}
+	}
+	if err != nil {
+		return nil, nil, &usageError{msg: fmt.Sprintf("--dir %s: %v", dir, err), hint: "pass the folder that holds pipeline.yaml"}
+	}
+	return repo, diags, nil
+}
+
+// writeDiagnostics prints diagnostics in a format; text ends with a summary.
+func writeDiagnostics(e *env, dir, format string, diags []diag.Diagnostic, deals int) error {
+	switch format {
+	case "json":
+		return diag.WriteJSON(e.stdout, diags)
+	case "github":
+		return diag.WriteGitHub(e.stdout, diags)
+	}
+	color := isTerminal(e.stdout) && e.getenv("NO_COLOR") == "" && e.getenv("TERM") != "dumb"
+	if err := diag.WriteText(e.stdout, diags, sourceReader(dir), diag.TextOptions{Color: color}); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(e.stdout, diag.Summary(diags, deals))
+	return err
+}
+
+// sourceReader reads repository files for the excerpts of text output.
+func sourceReader(dir string) diag.Sources {
+	return func(file string) []byte {
+		full := filepath.Join(dir, filepath.FromSlash(file))
+		info, err := os.Lstat(full)
+		if err != nil || !info.Mode().IsRegular() || info.Size() > load.MaxFileSize {
+			return nil
+		}
+		b, err := os.ReadFile(full)
+		if err != nil {
+			return nil
+		}
+		return b
+	}
+}

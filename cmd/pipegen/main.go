@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	os.Exit(mainCode())
+}
+
+// mainCode runs pipegen with the process's arguments and returns its exit
+// code; tests run it as the "pipegen" command of their scripts.
+func mainCode() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return exitCode(run(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr)
+}
+
+// Exit codes: 0 ok, 1 the input has errors, 2 the command was used wrongly.
+const (
+	exitOK    = 0
+	exitInput = 1
+	exitUsage = 2
+)
+
+// errInput means the command has reported problems in the user's files; it
+// maps to exit code 1 with nothing more to print.
+var errInput = errors.New("the input has errors")
+
+// usageError is a command used wrongly: exit code 2.
+type usageError struct {
+	msg, hint string
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, errInput) {
+		return exitInput
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "pipegen: error: %s\n", ue.msg)
+		if ue.hint != "" {
+			fmt.Fprintf(stderr, "pipegen: hint: %s\n", ue.hint)
+		}
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "pipegen: error: %s\n", err)
+	return exitInput
+}

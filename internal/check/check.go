@@ -1,0 +1,283 @@
+// Package check applies pipegen's rules to a loaded repository: the
+// pipeline's own consistency, each deal against the stages and lists that
+// pipeline.yaml declares, and each deal's history against the move rules.
+// Problems that the loader finds (syntax, types, unknown fields) are the
+// loader's; check adds the rest, and never reports a value the loader
+// already found broken.
+package check
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/pipegen/pipegen/internal/diag"
+	"github.com/pipegen/pipegen/internal/model"
+	"github.com/pipegen/pipegen/internal/suggest"
+)
+
+// Options are the facts a check needs from outside the repository.
+type Options struct {
+	// Today is the real current date: history dated after it is an error.
+	Today model.Date
+	// AsOf is an explicit as-of date, or zero. With an as-of date later than
+	// Today, dates up to it are accepted; an earlier one changes nothing
+	// here, as later entries are simply not visible yet to the metrics.
+	AsOf model.Date
+}
+
+// Check returns every problem the rules find in repo, sorted.
+func Check(repo *model.Repo, opt Options) []diag.Diagnostic {
+	c := &checker{p: repo.Pipeline, opt: opt}
+	c.pipeline()
+	c.caseConflicts(repo.Deals)
+	stagesOK := len(c.p.Stages) > 0
+	for _, d := range repo.Deals {
+		c.deal(d, stagesOK)
+	}
+	diag.Sort(c.diags)
+	return c.diags
+}
+
+type checker struct {
+	p     *model.Pipeline
+	opt   Options
+	diags []diag.Diagnostic
+}
+
+func (c *checker) report(sev diag.Severity, file string, p model.Pos, code, hint, format string, args ...any) {
+	c.diags = append(c.diags, diag.Diagnostic{
+		File: file, Line: p.Line, Column: p.Col, Severity: sev,
+		Code: code, Message: fmt.Sprintf(format, args...), Hint: hint,
+	})
+}
+
+func (c *checker) errorf(file string, p model.Pos, code, hint, format string, args ...any) {
+	c.report(diag.Error, file, p, code, hint, format, args...)
+}
+
+// orStart points at the start of a file when a position is unknown.
+func orStart(p model.Pos) model.Pos {
+	if p.Line == 0 {
+		return model.Pos{Line: 1, Col: 1}
+	}
+	return p
+}
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+func (c *checker) pipeline() {
+	p := c.p
+	file := p.File
+	c.ids(file, "owner", func(yield func(string, model.Pos) bool) {
+		for _, o := range p.Owners {
+			if !yield(o.ID, o.IDPos) {
+				return
+			}
+		}
+	})
+	c.ids(file, "source", items(p.Sources))
+	c.ids(file, "lost reason", items(p.LostReasons))
+	c.ids(file, "stage", func(yield func(string, model.Pos) bool) {
+		for _, s := range p.Stages {
+			if !yield(s.ID, s.IDPos) {
+				return
+			}
+		}
+	})
+
+	var hasOpen, hasWon bool
+	for _, s := range p.Stages {
+		hasOpen = hasOpen || s.Type == model.Open
+		hasWon = hasWon || s.Type == model.Won
+		if s.Probability < 0 || s.Probability > 1 {
+			c.errorf(file, s.ProbabilityPos, "bad-probability", "write a probability between 0 and 1, like 0.25 for 25%",
+				"stage %q has probability %v, outside 0..1", s.ID, s.Probability)
+		}
+		for _, r := range s.Requires {
+			if !contains(model.RequirableFields, r.ID) {
+				c.errorf(file, r.Pos, "bad-requires", "a stage may require: "+strings.Join(model.RequirableFields, ", "),
+					"stage %q requires %q, which is not a deal field%s", s.ID, r.ID, didYouMean(r.ID, model.RequirableFields))
+			}
+		}
+	}
+	if len(p.Stages) > 0 {
+		if !hasOpen {
+			c.errorf(file, orStart(p.Pos.Stages), "no-open-stage", "add at least one stage with type: open (the default)", "the pipeline has no open stage")
+		}
+		if !hasWon {
+			c.errorf(file, orStart(p.Pos.Stages), "no-won-stage", "add a stage with type: won, like:\n  - id: won\n    type: won", "the pipeline has no won stage")
+		}
+	}
+
+	seenFrom := map[string]bool{}
+	for _, t := range p.Transitions {
+		if seenFrom[t.From] {
+			c.errorf(file, t.FromPos, "duplicate-id", "list all of a stage's moves on one line", "transitions for %q are given twice", t.From)
+		}
+		seenFrom[t.From] = true
+		c.knownStage(file, t.From, t.FromPos, "transitions name")
+		for _, to := range t.To {
+			c.knownStage(file, to.ID, to.Pos, "transitions name")
+		}
+	}
+	if p.QualifiedStage != "" {
+		if s := c.knownStage(file, p.QualifiedStage, p.Pos.QualifiedStage, "qualified_stage names"); s != nil && s.Type == model.Lost {
+			c.errorf(file, p.Pos.QualifiedStage, "bad-setting", "name an open stage, like qualified_stage: qualified", "qualified_stage %q is a lost stage", s.ID)
+		}
+	}
+
+	type targetKey struct{ period, owner string }
+	seenTarget := map[targetKey]int{}
+	for _, t := range p.Targets {
+		if t.Owner != "" {
+			c.knownOwner(file, t.Owner, t.OwnerPos, "target")
+		}
+		if t.Revenue < 0 {
+			c.errorf(file, t.RevPos, "negative-value", "write the goal as a positive amount", "target revenue %s is negative", t.Revenue)
+		}
+		k := targetKey{t.Period.Text, t.Owner}
+		if line, dup := seenTarget[k]; dup {
+			who := "the team"
+			if t.Owner != "" {
+				who = fmt.Sprintf("owner %q", t.Owner)
+			}
+			c.errorf(file, t.Pos, "duplicate-target", fmt.Sprintf("keep one target per period and owner; the other is on line %d", line),
+				"a second target for %s in %s", who, t.Period.Text)
+		}
+		seenTarget[k] = t.Pos.Line
+	}
+	for _, s := range p.Spend {
+		if s.Source != "" {
+			c.knownSource(file, s.Source, s.SourcePos, "spend")
+		}
+		if s.Amount < 0 {
+			c.errorf(file, s.AmountPos, "negative-value", "write the spend as a positive amount", "spend amount %s is negative", s.Amount)
+		}
+	}
+}
+
+func items(list []model.Item) func(yield func(string, model.Pos) bool) {
+	return func(yield func(string, model.Pos) bool) {
+		for _, it := range list {
+			if !yield(it.ID, it.Pos) {
+				return
+			}
+		}
+	}
+}
+
+// ids checks that the ids of one kind are well-formed and unique.
+func (c *checker) ids(file, what string, all func(yield func(string, model.Pos) bool)) {
+	seen := map[string]int{}
+	for id, pos := range all {
+		if id == "" {
+			continue
+		}
+		if !idPattern.MatchString(id) {
+			c.errorf(file, pos, "bad-id", "ids are letters, digits, '-', '_' and '.', starting with a letter or digit; put the display name in name:",
+				"%s id %q is not a valid id", what, id)
+		}
+		if line, dup := seen[id]; dup {
+			c.errorf(file, pos, "duplicate-id", fmt.Sprintf("ids must be unique; %q is first defined on line %d", id, line),
+				"%s %q is defined twice", what, id)
+			continue
+		}
+		seen[id] = pos.Line
+	}
+}
+
+func (c *checker) stageIDs() []string {
+	ids := make([]string, len(c.p.Stages))
+	for i, s := range c.p.Stages {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
+// knownStage reports an unknown stage id and returns the stage otherwise.
+func (c *checker) knownStage(file, id string, pos model.Pos, what string) *model.Stage {
+	if id == "" || len(c.p.Stages) == 0 {
+		return nil
+	}
+	s := c.p.Stage(id)
+	if s == nil {
+		ids := c.stageIDs()
+		c.errorf(file, pos, "unknown-stage", "the stages are "+suggest.Quoted(ids, "and"),
+			"%s unknown stage %q%s", what, id, didYouMean(id, ids))
+	}
+	return s
+}
+
+func (c *checker) knownOwner(file, id string, pos model.Pos, what string) {
+	if !c.p.HasOwners {
+		return
+	}
+	ids := make([]string, len(c.p.Owners))
+	for i, o := range c.p.Owners {
+		if o.ID == id {
+			return
+		}
+		ids[i] = o.ID
+	}
+	c.errorf(file, pos, "unknown-owner", listHint("owner", "owners", ids),
+		"%s owner %q is not in the owners of pipeline.yaml%s", what, id, didYouMean(id, ids))
+}
+
+func (c *checker) knownSource(file, id string, pos model.Pos, what string) {
+	if !c.p.HasSources {
+		return
+	}
+	ids := itemIDs(c.p.Sources)
+	if contains(ids, id) {
+		return
+	}
+	c.errorf(file, pos, "unknown-source", listHint("source", "sources", ids),
+		"%s source %q is not in the sources of pipeline.yaml%s", what, id, didYouMean(id, ids))
+}
+
+func listHint(what, list string, ids []string) string {
+	if len(ids) == 0 {
+		return fmt.Sprintf("pipeline.yaml declares no %s: add it to %s there", list, list)
+	}
+	return fmt.Sprintf("use one of %s, or add it to %s in pipeline.yaml", suggest.Quoted(ids, "or"), list)
+}
+
+func itemIDs(list []model.Item) []string {
+	ids := make([]string, len(list))
+	for i, it := range list {
+		ids[i] = it.ID
+	}
+	return ids
+}
+
+func didYouMean(s string, options []string) string {
+	if c := suggest.Closest(s, options); c != "" && c != s {
+		return fmt.Sprintf(" — did you mean %q?", c)
+	}
+	return ""
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// caseConflicts reports deals whose ids differ only in case: they would
+// collide on case-insensitive file systems and in the site's URLs.
+func (c *checker) caseConflicts(deals []*model.Deal) {
+	first := make(map[string]*model.Deal, len(deals))
+	for _, d := range deals {
+		k := strings.ToLower(d.ID)
+		if f, ok := first[k]; ok {
+			c.errorf(d.File, model.Pos{}, "case-conflict", "rename one of the two files: on macOS and Windows they are the same file",
+				"deal id %q differs from %q (%s) only in case", d.ID, f.ID, f.File)
+			continue
+		}
+		first[k] = d
+	}
+}

@@ -1,0 +1,245 @@
+package load
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+
+	"github.com/pipegen/pipegen/internal/diag"
+	"github.com/pipegen/pipegen/internal/model"
+)
+
+var (
+	dealFields       = []string{"title", "company", "owner", "source", "value", "expected_close", "probability", "contacts", "history", "emails", "onboarding", "churned", "notes"}
+	contactFields    = []string{"name", "email", "role"}
+	moveFields       = []string{"stage", "date", "reason"}
+	emailFields      = []string{"sent", "opened"}
+	onboardingFields = []string{"status", "date"}
+	onboardingStates = []string{model.OnboardingInProgress, model.OnboardingSucceeded, model.OnboardingFailed}
+)
+
+// ParseDeal parses one deal file. file is its path in the repository (for
+// diagnostics) and id the deal's id. The deal is returned even when the file
+// has problems, with what could be read; fields that could not be read are
+// left empty, so later rules skip them rather than report them twice.
+func ParseDeal(file, id string, src []byte) (*model.Deal, []diag.Diagnostic) {
+	deal := &model.Deal{ID: id, File: file}
+	d := &decoder{file: file}
+	body, ok := d.parse(src)
+	if !ok {
+		return deal, d.diags
+	}
+	if body == nil {
+		d.errorf(model.Pos{Line: 1, Col: 1}, "empty-file", "a deal needs at least a title, an owner and a history; see docs/reference.md", "deal file is empty")
+		return deal, d.diags
+	}
+	keys := map[string]model.Pos{}
+	broken := map[string]bool{}
+	isMap := d.fields(body, "a deal", dealFields, func(key string, kp model.Pos, v ast.Node) {
+		keys[key] = kp
+		before := len(d.diags)
+		d.dealField(deal, key, kp, v)
+		broken[key] = len(d.diags) > before
+	})
+	if !isMap {
+		return deal, d.diags
+	}
+	for key, b := range broken {
+		if b {
+			if deal.Broken == nil {
+				deal.Broken = make(map[string]bool)
+			}
+			deal.Broken[key] = true
+		}
+	}
+	start := posOf(d.resolve(body))
+	need := func(field, value, hint string) {
+		if value == "" && !broken[field] {
+			at, ok := keys[field]
+			if !ok {
+				at = start
+			}
+			d.missing(at, "deal", field, hint)
+		}
+	}
+	need("title", deal.Title, "add a line like: title: Northwind — analytics suite")
+	need("owner", deal.Owner, "add a line like: owner: olena (an owner id from pipeline.yaml)")
+	if len(deal.History) == 0 && !broken["history"] {
+		at, ok := keys["history"]
+		if !ok {
+			at = start
+		}
+		d.missing(at, "deal", "history", "add the deal's first stage, like:\nhistory:\n  - stage: lead\n    date: 2026-09-02")
+	}
+	return deal, d.diags
+}
+
+func (d *decoder) dealField(deal *model.Deal, key string, kp model.Pos, v ast.Node) {
+	p := &deal.Pos
+	switch key {
+	case "title":
+		deal.Title, _ = d.text(v, key)
+		deal.Title = strings.TrimSpace(deal.Title)
+		p.Title = kp
+	case "company":
+		deal.Company, _ = d.text(v, key)
+		p.Company = kp
+	case "owner":
+		deal.Owner, _ = d.text(v, key)
+		p.Owner = valuePos(v, kp)
+	case "source":
+		deal.Source, _ = d.text(v, key)
+		p.Source = valuePos(v, kp)
+	case "value":
+		deal.Value, deal.HasValue = d.money(v, key)
+		p.Value = valuePos(v, kp)
+	case "expected_close":
+		deal.ExpectedClose, _ = d.date(v, key)
+		p.ExpectedClose = valuePos(v, kp)
+	case "probability":
+		deal.Probability, deal.HasProb = d.fraction(v, key)
+		p.Probability = valuePos(v, kp)
+	case "contacts":
+		p.Contacts = kp
+		items, _ := d.list(v, key, "\n  - name: Maria Anders\n    email: maria@northwind.example")
+		for _, it := range items {
+			if c, ok := d.contact(it); ok {
+				deal.Contacts = append(deal.Contacts, c)
+			}
+		}
+	case "history":
+		p.History = kp
+		items, _ := d.list(v, key, "\n  - stage: lead\n    date: 2026-09-02")
+		for _, it := range items {
+			deal.History = append(deal.History, d.move(it))
+		}
+	case "emails":
+		p.Emails = kp
+		e := &deal.Emails
+		e.Set = d.fields(v, "emails", emailFields, func(key string, kp model.Pos, v ast.Node) {
+			switch key {
+			case "sent":
+				e.Sent, _ = d.count(v, "emails.sent")
+				e.SentPos = valuePos(v, kp)
+			case "opened":
+				e.Opened, _ = d.count(v, "emails.opened")
+				e.OpenedPos = valuePos(v, kp)
+			}
+		})
+	case "onboarding":
+		p.Onboarding = kp
+		o := &model.Onboarding{Pos: kp}
+		if d.fields(v, "onboarding", onboardingFields, func(key string, kp model.Pos, v ast.Node) {
+			switch key {
+			case "status":
+				o.Status, _ = d.oneOf(v, "onboarding.status", onboardingStates)
+				o.StatusPos = valuePos(v, kp)
+			case "date":
+				o.Date, _ = d.date(v, "onboarding.date")
+				o.DatePos = valuePos(v, kp)
+			}
+		}) {
+			if o.StatusPos.Line == 0 {
+				d.missing(kp, "onboarding", "status", "add status: in_progress, succeeded or failed")
+			}
+			deal.Onboarding = o
+		}
+	case "churned":
+		deal.Churned, _ = d.date(v, key)
+		p.Churned = valuePos(v, kp)
+	case "notes":
+		deal.Notes, _ = d.text(v, key)
+		p.Notes = kp
+	}
+}
+
+// valuePos is where a field's value was written, or its key when it has none.
+func valuePos(v ast.Node, kp model.Pos) model.Pos {
+	if v == nil {
+		return kp
+	}
+	return posOf(v)
+}
+
+func (d *decoder) contact(n ast.Node) (model.Contact, bool) {
+	c := model.Contact{Pos: posOf(n)}
+	if n == nil {
+		return c, false
+	}
+	if _, isMap := n.(*ast.MappingNode); !isMap {
+		if s, ok := n.(*ast.StringNode); ok {
+			d.errorf(posOf(n), "wrong-type", "write the contact as fields:\n  - name: "+s.Value+"\n    email: …", "a contact must be a mapping with name, email and role, not text")
+			return c, false
+		}
+	}
+	if !d.fields(n, "a contact", contactFields, func(key string, kp model.Pos, v ast.Node) {
+		switch key {
+		case "name":
+			c.Name, _ = d.text(v, "contact name")
+		case "email":
+			c.Email, _ = d.text(v, "contact email")
+			if c.Email != "" && !looksLikeEmail(c.Email) {
+				d.errorf(posOf(v), "bad-email", "write an address like maria@northwind.example", "%q is not an email address", c.Email)
+			}
+		case "role":
+			c.Role, _ = d.text(v, "contact role")
+		}
+	}) {
+		return c, false
+	}
+	if c.Name == "" {
+		d.missing(c.Pos, "contact", "name", "add name: to the contact")
+	}
+	return c, true
+}
+
+func looksLikeEmail(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	return ok && local != "" && domain != "" && !strings.ContainsAny(s, " \t<>,;") && !strings.Contains(domain, "@")
+}
+
+// move reads one history entry. A malformed entry is kept, empty, so that the
+// positions of the entries after it stay right.
+func (d *decoder) move(n ast.Node) model.Move {
+	m := model.Move{Pos: posOf(n)}
+	if n == nil {
+		d.errorf(m.Pos, "wrong-type", "write each move as: - {stage: lead, date: 2026-09-02}", "history entry is empty")
+		return m
+	}
+	if s, ok := n.(*ast.StringNode); ok {
+		d.errorf(m.Pos, "wrong-type", fmt.Sprintf("write the move with its date: - {stage: %s, date: 2026-09-02}", s.Value), "history entry must be a mapping with stage and date, not text")
+		return m
+	}
+	var stagePos, datePos model.Pos
+	var stageBroken, dateBroken bool
+	if !d.fields(n, "a history entry", moveFields, func(key string, kp model.Pos, v ast.Node) {
+		before := len(d.diags)
+		switch key {
+		case "stage":
+			m.Stage, _ = d.text(v, "stage")
+			m.StagePos, stagePos = valuePos(v, kp), kp
+			stageBroken = len(d.diags) > before
+		case "date":
+			m.Date, _ = d.date(v, "date")
+			m.DatePos, datePos = valuePos(v, kp), kp
+			dateBroken = len(d.diags) > before
+		case "reason":
+			m.Reason, _ = d.text(v, "reason")
+			m.ReasonPos = valuePos(v, kp)
+		}
+	}) {
+		return m
+	}
+	if stagePos.Line == 0 {
+		d.missing(m.Pos, "history entry", "stage", "add stage: with a stage id from pipeline.yaml")
+	} else if m.Stage == "" && !stageBroken {
+		d.missing(stagePos, "history entry", "stage", "add stage: with a stage id from pipeline.yaml")
+	}
+	if datePos.Line == 0 {
+		d.missing(m.Pos, "history entry", "date", "add the date of the move: date: 2026-09-02")
+	} else if m.Date == 0 && !dateBroken {
+		d.missing(datePos, "history entry", "date", "add the date of the move: date: 2026-09-02")
+	}
+	return m
+}

@@ -1,0 +1,224 @@
+// Package load reads a pipeline repository — pipeline.yaml and every deal
+// under deals/ — into the model, keeping the position of every value and
+// turning every problem it meets into a diagnostic. It never prints and never
+// stops at the first problem.
+package load
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pipegen/pipegen/internal/diag"
+	"github.com/pipegen/pipegen/internal/model"
+)
+
+// Names of the files and folders of a pipeline repository.
+const (
+	PipelineFile = "pipeline.yaml"
+	DealsDir     = "deals"
+	dealExt      = ".yaml"
+)
+
+// MaxFileSize is the largest pipeline or deal file that is read; a bigger
+// one is almost surely a mistake, and reading it could exhaust memory.
+const MaxFileSize = 1 << 20
+
+// Load reads the pipeline repository in dir. Problems in the files are
+// returned as diagnostics; the error is for a repository that cannot be read
+// at all (dir does not exist, a permission problem on dir itself).
+func Load(dir string) (*model.Repo, []diag.Diagnostic, error) {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !info.IsDir() {
+		return nil, nil, fmt.Errorf("%s is not a directory", dir)
+	}
+	repo := &model.Repo{}
+	var diags []diag.Diagnostic
+
+	src, d := readFile(dir, PipelineFile)
+	if d != nil {
+		if errors.Is(d.err, fs.ErrNotExist) {
+			d.Code, d.Message = "missing-file", "pipeline.yaml not found"
+			d.Hint = "run pipegen init to create a pipeline repository, or pass --dir with the folder that holds pipeline.yaml"
+		}
+		diags = append(diags, d.Diagnostic)
+		repo.Pipeline = &model.Pipeline{File: PipelineFile}
+	} else {
+		p, pd := ParsePipeline(PipelineFile, src)
+		repo.Pipeline = p
+		diags = append(diags, pd...)
+	}
+
+	files, fd, err := dealFiles(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	diags = append(diags, fd...)
+	deals, dd := parseDeals(dir, files)
+	repo.Deals = deals
+	diags = append(diags, dd...)
+	diag.Sort(diags)
+	return repo, diags, nil
+}
+
+// fileProblem is a diagnostic about a whole file, with the error behind it.
+type fileProblem struct {
+	diag.Diagnostic
+	err error
+}
+
+// readFile reads a repository file (rel uses forward slashes), refusing
+// anything that is not a regular file or is too large.
+func readFile(dir, rel string) ([]byte, *fileProblem) {
+	problem := func(code, msg, hint string, err error) *fileProblem {
+		return &fileProblem{diag.Diagnostic{File: rel, Severity: diag.Error, Code: code, Message: msg, Hint: hint}, err}
+	}
+	full := filepath.Join(dir, filepath.FromSlash(rel))
+	info, err := os.Lstat(full)
+	if err != nil {
+		return nil, problem("unreadable", fmt.Sprintf("cannot read %s: %v", rel, unwrapPath(err)), "check the file's permissions", err)
+	}
+	if info.Mode()&fs.ModeSymlink != 0 {
+		return nil, problem("not-regular", rel+" is a symbolic link", "pipegen reads only regular files: replace the link with the file itself", nil)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, problem("not-regular", rel+" is not a regular file", "pipegen reads only regular files", nil)
+	}
+	if info.Size() > MaxFileSize {
+		return nil, problem("file-too-large", fmt.Sprintf("%s is %d bytes, more than the limit of %d", rel, info.Size(), MaxFileSize),
+			"a deal or pipeline file is a few kilobytes: move long notes to a document and link to it", nil)
+	}
+	f, err := os.Open(full)
+	if err != nil {
+		return nil, problem("unreadable", fmt.Sprintf("cannot read %s: %v", rel, unwrapPath(err)), "check the file's permissions", err)
+	}
+	defer f.Close()
+	src, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, problem("unreadable", fmt.Sprintf("cannot read %s: %v", rel, unwrapPath(err)), "check the file's permissions", err)
+	}
+	if len(src) > MaxFileSize {
+		return nil, problem("file-too-large", fmt.Sprintf("%s is more than the limit of %d bytes", rel, MaxFileSize),
+			"a deal or pipeline file is a few kilobytes: move long notes to a document and link to it", nil)
+	}
+	return src, nil
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// dealFiles lists the deal files under dir/deals, as slash paths relative to
+// dir, sorted. Hidden files and folders are skipped; a file that looks like a
+// deal but has another extension is reported, so that no deal is silently
+// left out.
+func dealFiles(dir string) ([]string, []diag.Diagnostic, error) {
+	root := filepath.Join(dir, DealsDir)
+	var files []string
+	var diags []diag.Diagnostic
+	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if err != nil {
+			if p == root && errors.Is(err, fs.ErrNotExist) {
+				return filepath.SkipDir
+			}
+			diags = append(diags, diag.Diagnostic{File: rel, Severity: diag.Error, Code: "unreadable",
+				Message: fmt.Sprintf("cannot read %s: %v", rel, unwrapPath(err)), Hint: "check the permissions"})
+			if e != nil && e.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		name := e.Name()
+		if p != root && strings.HasPrefix(name, ".") {
+			if e.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if e.IsDir() {
+			return nil
+		}
+		switch ext := path.Ext(name); {
+		case ext == dealExt:
+			files = append(files, rel)
+		case strings.EqualFold(ext, ".yml") || strings.EqualFold(ext, dealExt):
+			diags = append(diags, diag.Diagnostic{File: rel, Severity: diag.Error, Code: "wrong-extension",
+				Message: fmt.Sprintf("%s is not read: deal files end in .yaml", rel),
+				Hint:    fmt.Sprintf("rename it to %s", strings.TrimSuffix(rel, ext)+dealExt)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	sort.Strings(files)
+	return files, diags, nil
+}
+
+// DealID returns the id of the deal in a file: its path under deals/ without
+// the extension.
+func DealID(rel string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(rel, DealsDir+"/"), dealExt)
+}
+
+// parseDeals reads and parses the deal files on every core. The result keeps
+// the order of files.
+func parseDeals(dir string, files []string) ([]*model.Deal, []diag.Diagnostic) {
+	type result struct {
+		deal  *model.Deal
+		diags []diag.Diagnostic
+	}
+	results := make([]result, len(files))
+	workers := min(runtime.GOMAXPROCS(0), len(files))
+	var next sync.Mutex
+	i := 0
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				next.Lock()
+				k := i
+				i++
+				next.Unlock()
+				if k >= len(files) {
+					return
+				}
+				rel := files[k]
+				src, problem := readFile(dir, rel)
+				if problem != nil {
+					results[k] = result{&model.Deal{ID: DealID(rel), File: rel}, []diag.Diagnostic{problem.Diagnostic}}
+					continue
+				}
+				deal, ds := ParseDeal(rel, DealID(rel), src)
+				results[k] = result{deal, ds}
+			}
+		}()
+	}
+	wg.Wait()
+	deals := make([]*model.Deal, len(files))
+	var diags []diag.Diagnostic
+	for k, r := range results {
+		deals[k] = r.deal
+		diags = append(diags, r.diags...)
+	}
+	return deals, diags
+}

@@ -1,0 +1,324 @@
+package load
+
+import (
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+
+	"github.com/pipegen/pipegen/internal/diag"
+	"github.com/pipegen/pipegen/internal/model"
+)
+
+var (
+	pipelineFields = []string{"name", "currency", "review", "as_of", "repository", "qualified_stage", "funnel_days",
+		"owners", "sources", "lost_reasons", "stages", "transitions", "targets", "spend"}
+	ownerFields  = []string{"id", "name", "team"}
+	stageFields  = []string{"id", "name", "type", "probability", "rot_after", "entry", "requires", "guide"}
+	targetFields = []string{"period", "owner", "revenue"}
+	spendFields  = []string{"month", "source", "amount"}
+	reviews      = []string{"weekly", "biweekly", "monthly"}
+	stageTypes   = []string{string(model.Open), string(model.Won), string(model.Lost)}
+)
+
+// ParsePipeline parses pipeline.yaml. Like ParseDeal it returns what it could
+// read along with every problem it found.
+func ParsePipeline(file string, src []byte) (*model.Pipeline, []diag.Diagnostic) {
+	p := &model.Pipeline{File: file}
+	d := &decoder{file: file}
+	body, ok := d.parse(src)
+	if !ok {
+		return p, d.diags
+	}
+	if body == nil {
+		d.errorf(model.Pos{Line: 1, Col: 1}, "empty-file", "run pipegen init in an empty folder to see a complete pipeline.yaml", "pipeline.yaml is empty")
+		return p, d.diags
+	}
+	keys := map[string]model.Pos{}
+	broken := map[string]bool{}
+	if !d.fields(body, "pipeline.yaml", pipelineFields, func(key string, kp model.Pos, v ast.Node) {
+		keys[key] = kp
+		before := len(d.diags)
+		d.pipelineField(p, key, kp, v)
+		broken[key] = len(d.diags) > before
+	}) {
+		return p, d.diags
+	}
+	start := posOf(d.resolve(body))
+	need := func(field string, empty bool, hint string) {
+		if empty && !broken[field] {
+			at, ok := keys[field]
+			if !ok {
+				at = start
+			}
+			d.missing(at, "pipeline.yaml", field, hint)
+		}
+	}
+	need("name", p.Name == "", "add a line like: name: Northwind Sales (shown in the site header)")
+	need("currency", p.Currency == "", "add a line like: currency: USD")
+	need("stages", len(p.Stages) == 0, "list the pipeline's stages in order under stages:, see docs/reference.md")
+	if p.Review == "" && !broken["review"] {
+		p.Review = "weekly"
+	}
+	p.Index()
+	return p, d.diags
+}
+
+func (d *decoder) pipelineField(p *model.Pipeline, key string, kp model.Pos, v ast.Node) {
+	pos := &p.Pos
+	switch key {
+	case "name":
+		p.Name, _ = d.text(v, key)
+		p.Name = strings.TrimSpace(p.Name)
+		pos.Name = kp
+	case "currency":
+		p.Currency, _ = d.text(v, key)
+		pos.Currency = valuePos(v, kp)
+		if p.Currency != "" && !isCurrencyCode(p.Currency) {
+			d.errorf(pos.Currency, "bad-setting", "write a three-letter currency code in capitals, like USD or EUR", "currency %q is not a currency code", p.Currency)
+			p.Currency = ""
+		}
+	case "review":
+		p.Review, _ = d.oneOf(v, key, reviews)
+		pos.Review = valuePos(v, kp)
+	case "as_of":
+		p.AsOf, _ = d.date(v, key)
+		pos.AsOf = valuePos(v, kp)
+	case "repository":
+		p.Repository, _ = d.text(v, key)
+		pos.Repository = valuePos(v, kp)
+		if p.Repository != "" && !strings.HasPrefix(p.Repository, "https://") && !strings.HasPrefix(p.Repository, "http://") {
+			d.errorf(pos.Repository, "bad-setting", "write the repository's web address, like https://github.com/acme/sales-pipeline", "repository %q is not a web address", p.Repository)
+			p.Repository = ""
+		}
+	case "qualified_stage":
+		p.QualifiedStage, _ = d.text(v, key)
+		pos.QualifiedStage = valuePos(v, kp)
+	case "funnel_days":
+		pos.FunnelDays = valuePos(v, kp)
+		if n, ok := d.count(v, key); ok {
+			if n == 0 {
+				d.errorf(pos.FunnelDays, "bad-setting", "write a number of days of 1 or more, like funnel_days: 365", "funnel_days must be at least 1")
+			} else {
+				p.FunnelDays = n
+			}
+		}
+	case "owners":
+		pos.Owners = kp
+		p.HasOwners = true
+		items, _ := d.list(v, key, "\n  - id: olena\n    name: Olena Kovalenko")
+		for _, it := range items {
+			o := model.Owner{Pos: posOf(it)}
+			if d.fields(it, "an owner", ownerFields, func(key string, kp model.Pos, v ast.Node) {
+				switch key {
+				case "id":
+					o.ID, _ = d.text(v, "owner id")
+					o.IDPos = valuePos(v, kp)
+				case "name":
+					o.Name, _ = d.text(v, "owner name")
+				case "team":
+					o.Team, _ = d.text(v, "owner team")
+				}
+			}) {
+				if o.IDPos.Line == 0 {
+					d.missing(o.Pos, "owner", "id", "add id: with the short name deals use in owner:")
+					continue
+				}
+				p.Owners = append(p.Owners, o)
+			} else if it == nil {
+				d.errorf(posOf(v), "wrong-type", "write each owner as:\n  - id: olena\n    name: Olena Kovalenko", "owners has an empty entry")
+			}
+		}
+	case "sources":
+		pos.Sources = kp
+		p.HasSources = true
+		p.Sources = d.items(v, key, "[webinar, referral, outbound]")
+	case "lost_reasons":
+		pos.LostReasons = kp
+		p.HasLostReasons = true
+		p.LostReasons = d.items(v, key, "[budget, competitor, timing]")
+	case "stages":
+		pos.Stages = kp
+		items, _ := d.list(v, key, "\n  - id: lead\n  - id: won\n    type: won")
+		for _, it := range items {
+			if s, ok := d.stage(it); ok {
+				p.Stages = append(p.Stages, s)
+			}
+		}
+	case "transitions":
+		pos.Transitions = kp
+		if m, ok := v.(*ast.MappingNode); ok {
+			for _, mv := range m.Values {
+				from, ok := d.text(mv.Key, "stage id")
+				if !ok {
+					continue
+				}
+				t := model.Transition{From: from, FromPos: posOf(mv.Key)}
+				t.To = d.items(d.resolve(mv.Value), "transitions."+from, "[proposal, won, lost]")
+				p.Transitions = append(p.Transitions, t)
+			}
+		} else if v != nil {
+			d.errorf(posOf(v), "wrong-type", "write one line per stage, like:\n  negotiation: [proposal, won, lost]", "transitions must be a mapping from a stage to the stages it may move to, not %s", kind(v))
+		}
+	case "targets":
+		pos.Targets = kp
+		items, _ := d.list(v, key, "\n  - period: 2026-Q4\n    revenue: 400000")
+		for _, it := range items {
+			if t, ok := d.target(it); ok {
+				p.Targets = append(p.Targets, t)
+			}
+		}
+	case "spend":
+		pos.Spend = kp
+		items, _ := d.list(v, key, "\n  - month: 2026-10\n    amount: 8000")
+		for _, it := range items {
+			if s, ok := d.spend(it); ok {
+				p.Spend = append(p.Spend, s)
+			}
+		}
+	}
+}
+
+func isCurrencyCode(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for i := 0; i < 3; i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+func (d *decoder) stage(n ast.Node) (model.Stage, bool) {
+	s := model.Stage{Pos: posOf(n), Type: model.Open}
+	hasProb := false
+	if !d.fields(n, "a stage", stageFields, func(key string, kp model.Pos, v ast.Node) {
+		switch key {
+		case "id":
+			s.ID, _ = d.text(v, "stage id")
+			s.IDPos = valuePos(v, kp)
+		case "name":
+			s.Name, _ = d.text(v, "stage name")
+		case "type":
+			t, _ := d.oneOf(v, "stage type", stageTypes)
+			s.TypePos = valuePos(v, kp)
+			if t != "" {
+				s.Type = model.StageType(t)
+			}
+		case "probability":
+			s.Probability, hasProb = d.fraction(v, "probability")
+			s.ProbabilityPos = valuePos(v, kp)
+		case "rot_after":
+			s.RotAfter, s.HasRotAfter = d.count(v, "rot_after")
+			s.RotAfterPos = valuePos(v, kp)
+		case "entry":
+			s.Entry, _ = d.boolean(v, "entry")
+		case "requires":
+			s.Requires = d.items(v, "requires", "[value, expected_close]")
+		case "guide":
+			s.Guide, _ = d.text(v, "guide")
+		}
+	}) {
+		if n == nil {
+			d.errorf(s.Pos, "wrong-type", "write each stage as:\n  - id: lead\n    name: Prospecting", "stages has an empty entry")
+		}
+		return s, false
+	}
+	if s.IDPos.Line == 0 || s.ID == "" {
+		d.missing(s.Pos, "stage", "id", "add id: with the short name deals use in their history")
+		return s, false
+	}
+	if !hasProb {
+		switch s.Type {
+		case model.Won:
+			s.Probability = 1
+		case model.Lost:
+			s.Probability = 0
+		default:
+			if s.ProbabilityPos.Line == 0 {
+				d.report(diag.Warning, s.IDPos, "no-probability", "add probability: between 0 and 1, e.g. 0.2", "open stage %q has no probability; the weighted forecast counts its deals as 0", s.ID)
+			}
+		}
+	}
+	return s, true
+}
+
+func (d *decoder) period(n ast.Node, field string) (model.Period, bool) {
+	s, ok := d.text(n, field)
+	if !ok {
+		return model.Period{}, false
+	}
+	p, err := model.ParsePeriod(s)
+	if err != nil {
+		d.errorf(posOf(n), "bad-period", "write a year (2026), a quarter (2026-Q4) or a month (2026-10)", "%s: %v", field, err)
+		return p, false
+	}
+	return p, true
+}
+
+func (d *decoder) target(n ast.Node) (model.Target, bool) {
+	t := model.Target{Pos: posOf(n)}
+	var hasPeriod, hasRevenue, broken bool
+	if !d.fields(n, "a target", targetFields, func(key string, kp model.Pos, v ast.Node) {
+		before := len(d.diags)
+		switch key {
+		case "period":
+			t.Period, hasPeriod = d.period(v, "period")
+		case "owner":
+			t.Owner, _ = d.text(v, "owner")
+			t.OwnerPos = valuePos(v, kp)
+		case "revenue":
+			t.Revenue, hasRevenue = d.money(v, "revenue")
+			t.RevPos = valuePos(v, kp)
+		}
+		broken = broken || len(d.diags) > before
+	}) {
+		return t, false
+	}
+	if broken {
+		return t, false
+	}
+	if !hasPeriod {
+		d.missing(t.Pos, "target", "period", "add period: 2026-Q4 (a year, quarter or month)")
+	}
+	if !hasRevenue {
+		d.missing(t.Pos, "target", "revenue", "add revenue: with the goal in the pipeline currency")
+	}
+	return t, hasPeriod && hasRevenue
+}
+
+func (d *decoder) spend(n ast.Node) (model.Spend, bool) {
+	s := model.Spend{Pos: posOf(n)}
+	var hasMonth, hasAmount, broken bool
+	if !d.fields(n, "a spend entry", spendFields, func(key string, kp model.Pos, v ast.Node) {
+		before := len(d.diags)
+		switch key {
+		case "month":
+			s.Month, hasMonth = d.period(v, "month")
+			if hasMonth && !s.Month.IsMonth() {
+				d.errorf(posOf(v), "bad-period", "spend is given per month: write month: 2026-10", "month %q is not a month", s.Month.Text)
+				hasMonth = false
+			}
+		case "source":
+			s.Source, _ = d.text(v, "source")
+			s.SourcePos = valuePos(v, kp)
+		case "amount":
+			s.Amount, hasAmount = d.money(v, "amount")
+			s.AmountPos = valuePos(v, kp)
+		}
+		broken = broken || len(d.diags) > before
+	}) {
+		return s, false
+	}
+	if broken {
+		return s, false
+	}
+	if !hasMonth {
+		d.missing(s.Pos, "spend entry", "month", "add month: 2026-10")
+	}
+	if !hasAmount {
+		d.missing(s.Pos, "spend entry", "amount", "add amount: with the spend in the pipeline currency")
+	}
+	return s, hasMonth && hasAmount
+}

@@ -1,0 +1,222 @@
+// Package model holds the typed form of a pipeline repository: the stage
+// definitions and settings of pipeline.yaml and every deal, each value with
+// the file position it came from so that any rule can point at it.
+package model
+
+import "strings"
+
+// Pos is a 1-based line and column in a file. The zero Pos means "the file
+// as a whole".
+type Pos struct {
+	Line, Col int
+}
+
+// StageType says whether a deal in a stage is still open, won or lost.
+type StageType string
+
+const (
+	Open StageType = "open"
+	Won  StageType = "won"
+	Lost StageType = "lost"
+)
+
+// Repo is a loaded pipeline repository.
+type Repo struct {
+	Pipeline *Pipeline
+	Deals    []*Deal // sorted by File
+}
+
+// Pipeline is pipeline.yaml.
+type Pipeline struct {
+	File           string
+	Name           string
+	Currency       string
+	Review         string // weekly, biweekly or monthly
+	AsOf           Date
+	Repository     string
+	QualifiedStage string // as written; see Qualified for the effective stage
+	FunnelDays     int    // 0 when unset
+	Owners         []Owner
+	Sources        []Item
+	LostReasons    []Item
+	Stages         []Stage
+	Transitions    []Transition
+	Targets        []Target
+	Spend          []Spend
+
+	// HasOwners, HasSources and HasLostReasons tell a list that is declared
+	// empty from one that is absent (and so not enforced).
+	HasOwners, HasSources, HasLostReasons bool
+
+	Pos PipelinePos
+
+	index map[string]int
+}
+
+// PipelinePos holds where the settings of pipeline.yaml were written.
+type PipelinePos struct {
+	Name, Currency, Review, AsOf, Repository, QualifiedStage, FunnelDays Pos
+	Owners, Sources, LostReasons, Stages, Transitions, Targets, Spend   Pos
+}
+
+// Owner is a sales rep who owns deals.
+type Owner struct {
+	ID, Name, Team string
+	Pos, IDPos     Pos
+}
+
+// Item is an entry of a declared list of ids (sources, lost reasons).
+type Item struct {
+	ID  string
+	Pos Pos
+}
+
+// Stage is one step of the pipeline.
+type Stage struct {
+	ID          string
+	Name        string
+	Type        StageType
+	Probability float64
+	RotAfter    int // days; meaningful only when HasRotAfter
+	HasRotAfter bool
+	Entry       bool
+	Requires    []Item
+	Guide       string
+
+	Pos, IDPos, ProbabilityPos, RotAfterPos, TypePos Pos
+}
+
+// Title returns the stage's display name: its name, or its id.
+func (s *Stage) Title() string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return s.ID
+}
+
+// Transition replaces the default move rule for the stage From.
+type Transition struct {
+	From    string
+	FromPos Pos
+	To      []Item
+}
+
+// Target is a revenue goal for a period, optionally for one owner.
+type Target struct {
+	Period   Period
+	Owner    string
+	Revenue  Money
+	Pos      Pos
+	OwnerPos Pos
+	RevPos   Pos
+}
+
+// Spend is acquisition spend in one month, optionally tied to a source.
+type Spend struct {
+	Month     Period
+	Source    string
+	Amount    Money
+	Pos       Pos
+	SourcePos Pos
+	AmountPos Pos
+}
+
+// Deal is one deal file.
+type Deal struct {
+	ID            string // path under deals/ without .yaml, with forward slashes
+	File          string // path relative to the repository root
+	Title         string
+	Company       string
+	Owner         string
+	Source        string
+	Value         Money
+	HasValue      bool
+	ExpectedClose Date
+	Probability   float64
+	HasProb       bool
+	Contacts      []Contact
+	History       []Move
+	Emails        Emails
+	Onboarding    *Onboarding
+	Churned       Date
+	Notes         string
+
+	Pos DealPos
+	// Broken names the fields that were written but could not be read; they
+	// have been reported already, so rules about them stay silent.
+	Broken map[string]bool
+}
+
+// DealPos holds where each field of a deal was written; a zero Pos means the
+// field is absent.
+type DealPos struct {
+	Title, Company, Owner, Source, Value, ExpectedClose, Probability Pos
+	Contacts, History, Emails, Onboarding, Churned, Notes           Pos
+}
+
+// Has reports whether the deal has the named field, as pipeline.yaml's
+// requires lists name them.
+func (d *Deal) Has(field string) bool {
+	switch field {
+	case "value":
+		return d.HasValue
+	case "expected_close":
+		return !d.ExpectedClose.IsZero()
+	case "probability":
+		return d.HasProb
+	case "company":
+		return d.Company != ""
+	case "source":
+		return d.Source != ""
+	case "contacts":
+		return len(d.Contacts) > 0
+	case "emails":
+		return d.Emails.Set
+	case "notes":
+		return strings.TrimSpace(d.Notes) != ""
+	}
+	return false
+}
+
+// RequirableFields are the deal fields a stage may require. "reason" is
+// required of the move into the stage rather than of the deal.
+var RequirableFields = []string{"value", "expected_close", "probability", "company", "source", "contacts", "emails", "notes", "reason"}
+
+// Contact is a person at the customer.
+type Contact struct {
+	Name, Email, Role string
+	Pos               Pos
+}
+
+// Move is one history entry: the deal entered Stage on Date.
+type Move struct {
+	Stage  string
+	Date   Date
+	Reason string
+
+	Pos, StagePos, DatePos, ReasonPos Pos
+}
+
+// Emails counts outreach emails sent and opened.
+type Emails struct {
+	Sent, Opened int
+	Set          bool
+	SentPos      Pos
+	OpenedPos    Pos
+}
+
+// Onboarding records how a won customer's onboarding went.
+type Onboarding struct {
+	Status    string // in_progress, succeeded or failed
+	Date      Date
+	StatusPos Pos
+	DatePos   Pos
+	Pos       Pos
+}
+
+// Onboarding statuses.
+const (
+	OnboardingInProgress = "in_progress"
+	OnboardingSucceeded  = "succeeded"
+	OnboardingFailed     = "failed"
+)
