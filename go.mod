@@ -3,3 +3,9 @@ module github.com/pipegen/pipegen
 go 1.26.8
 
 require github.com/goccy/go-yaml v1.19.2
+
+require (
+	github.com/rogpeppe/go-internal v1.16.0 // indirect
+	golang.org/x/sys v0.26.0 // indirect
+	golang.org/x/tools v0.26.0 // indirect
+)

@@ -50,7 +50,7 @@ func (c *checker) future(file string, date model.Date, pos model.Pos, what strin
 	if date.IsZero() || c.opt.Today.IsZero() || date <= c.latest() {
 		return
 	}
-	c.errorf(file, pos, "future-date", fmt.Sprintf("record %s when it has happened; today is %s", what, c.latest()),
+	c.errorf(file, pos, "future-date", "record it once it has happened; to check as of a later date, pass --as-of",
 		"%s %s is in the future", what, date)
 }
 

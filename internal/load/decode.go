@@ -294,7 +294,7 @@ func (d *decoder) money(n ast.Node, field string) (model.Money, bool) {
 	}
 	m, err := model.ParseMoney(s)
 	if err != nil {
-		d.errorf(posOf(n), "bad-number", "write digits with at most two decimals and no separators, like 36000 or 1250.50", "%s: %v", field, err)
+		d.errorf(posOf(n), "bad-number", "amounts are exact to the cent: write digits with at most two decimals and no separators or leading zeros, like 36000 or 1250.50", "%s: %v", field, err)
 		return 0, false
 	}
 	return m, true
@@ -368,6 +368,9 @@ func (d *decoder) list(n ast.Node, field, example string) ([]ast.Node, bool) {
 	}
 	s, ok := n.(*ast.SequenceNode)
 	if !ok {
+		if strings.HasPrefix(example, "\n") {
+			example = field + ":" + example
+		}
 		d.errorf(posOf(n), "wrong-type", "write a list, like "+example, "%s must be a list, not %s", field, kind(n))
 		return nil, false
 	}

@@ -28,20 +28,20 @@ func ParseMoney(s string) (Money, error) {
 	}
 	whole, frac, hasDot := strings.Cut(t, ".")
 	if whole == "" || !allDigits(whole) || (hasDot && !allDigits(frac)) {
-		return 0, fmt.Errorf("%q is not an amount: write digits with at most two decimals, like 36000 or 1250.50", s)
+		return 0, fmt.Errorf("%q is not a plain amount", s)
 	}
 	if len(frac) > 2 {
-		return 0, fmt.Errorf("%q has more than two decimals: amounts are exact to the cent", s)
+		return 0, fmt.Errorf("%q has more than two decimals", s)
 	}
 	if len(whole) > 1 && whole[0] == '0' {
-		return 0, fmt.Errorf("%q starts with 0: write the amount without leading zeros", s)
+		return 0, fmt.Errorf("%q starts with a 0", s)
 	}
 	for len(frac) < 2 {
 		frac += "0"
 	}
 	w, err := strconv.ParseInt(whole, 10, 64)
 	if err != nil || Money(w) > maxMoney/100 {
-		return 0, fmt.Errorf("%q is too large: amounts are limited to 1,000,000,000,000", s)
+		return 0, fmt.Errorf("%q is more than 1000000000000", s)
 	}
 	c, _ := strconv.ParseInt(frac, 10, 64)
 	m := Money(w*100 + c)
