@@ -110,7 +110,7 @@ func writeDiagnostics(e *env, dir, format string, diags []diag.Diagnostic, deals
 	case "github":
 		return diag.WriteGitHub(e.stdout, diags)
 	}
-	color := isTerminal(e.stdout) && e.getenv("NO_COLOR") == "" && e.getenv("TERM") != "dumb"
+	color := useColor(isTerminal(e.stdout), e.getenv)
 	if err := diag.WriteText(e.stdout, diags, sourceReader(dir), diag.TextOptions{Color: color}); err != nil {
 		return err
 	}

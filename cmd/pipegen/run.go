@@ -58,7 +58,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if c == nil {
 				return unknownCommand(rest[0])
 			}
-			writeCommandUsage(stdout, c, newFlagSet(c))
+			fs := newFlagSet(c)
+			c.flags(fs)
+			writeCommandUsage(stdout, c, fs)
 			return nil
 		}
 		writeUsage(stdout)

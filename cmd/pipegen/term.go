@@ -16,3 +16,9 @@ func isTerminal(w io.Writer) bool {
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
+
+// useColor reports whether to colour output: only on a terminal, and never
+// when NO_COLOR is set (https://no-color.org) or the terminal is dumb.
+func useColor(terminal bool, getenv func(string) string) bool {
+	return terminal && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
+}
