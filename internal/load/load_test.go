@@ -1,0 +1,257 @@
+package load
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pipegen/pipegen/internal/diag"
+	"github.com/pipegen/pipegen/internal/model"
+)
+
+const pipelineSrc = `name: Demo
+currency: USD
+stages:
+  - {id: lead, probability: 0.1}
+  - {id: won, type: won}
+`
+
+const dealSrc = `title: Acme — analytics
+company: Acme Corp
+owner: 0123
+source: webinar
+value: 36000.5
+expected_close: 2026-12-20
+probability: 0.6
+contacts:
+  - name: Maria Anders
+    email: maria@acme.example
+    role: CFO
+history:
+  - stage: lead
+    date: 2026-09-02
+  - {stage: won, date: 2026-09-10, reason: "price: fine"}
+emails: {sent: 14, opened: 9}
+onboarding:
+  status: succeeded
+  date: 2026-10-01
+churned: 2026-11-01
+notes: |
+  Champion is the **CFO**.
+`
+
+func TestParseDeal(t *testing.T) {
+	d, diags := ParseDeal("deals/acme.yaml", "acme", []byte(dealSrc))
+	if len(diags) != 0 {
+		t.Fatalf("ParseDeal: unexpected diagnostics %v", diags)
+	}
+	date := func(s string) model.Date {
+		v, err := model.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	want := &model.Deal{
+		ID: "acme", File: "deals/acme.yaml",
+		Title: "Acme — analytics", Company: "Acme Corp", Owner: "0123", Source: "webinar",
+		Value: 3600050, HasValue: true, ExpectedClose: date("2026-12-20"), Probability: 0.6, HasProb: true,
+		Contacts: []model.Contact{{Name: "Maria Anders", Email: "maria@acme.example", Role: "CFO", Pos: model.Pos{Line: 9, Col: 5}}},
+		History: []model.Move{
+			{Stage: "lead", Date: date("2026-09-02"), Pos: model.Pos{Line: 13, Col: 5}, StagePos: model.Pos{Line: 13, Col: 12}, DatePos: model.Pos{Line: 14, Col: 11}},
+			{Stage: "won", Date: date("2026-09-10"), Reason: "price: fine", Pos: model.Pos{Line: 15, Col: 6},
+				StagePos: model.Pos{Line: 15, Col: 13}, DatePos: model.Pos{Line: 15, Col: 24}, ReasonPos: model.Pos{Line: 15, Col: 44}},
+		},
+		Emails:     model.Emails{Sent: 14, Opened: 9, Set: true, SentPos: model.Pos{Line: 16, Col: 16}, OpenedPos: model.Pos{Line: 16, Col: 28}},
+		Onboarding: &model.Onboarding{Status: "succeeded", Date: date("2026-10-01"), Pos: model.Pos{Line: 17, Col: 1}, StatusPos: model.Pos{Line: 18, Col: 11}, DatePos: model.Pos{Line: 19, Col: 9}},
+		Churned:    date("2026-11-01"),
+		Notes:      "Champion is the **CFO**.\n",
+		Pos: model.DealPos{
+			Title: model.Pos{Line: 1, Col: 1}, Company: model.Pos{Line: 2, Col: 1}, Owner: model.Pos{Line: 3, Col: 8},
+			Source: model.Pos{Line: 4, Col: 9}, Value: model.Pos{Line: 5, Col: 8}, ExpectedClose: model.Pos{Line: 6, Col: 17},
+			Probability: model.Pos{Line: 7, Col: 14}, Contacts: model.Pos{Line: 8, Col: 1}, History: model.Pos{Line: 12, Col: 1},
+			Emails: model.Pos{Line: 16, Col: 1}, Onboarding: model.Pos{Line: 17, Col: 1}, Churned: model.Pos{Line: 20, Col: 10},
+			Notes: model.Pos{Line: 21, Col: 1},
+		},
+	}
+	if diff := cmp.Diff(want, d); diff != "" {
+		t.Errorf("ParseDeal mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// A byte-order mark and Windows line endings are accepted, with the same
+// values and positions as the plain file.
+func TestParseDealBOMAndCRLF(t *testing.T) {
+	plain, _ := ParseDeal("d.yaml", "d", []byte(dealSrc))
+	crlf := "\xef\xbb\xbf" + strings.ReplaceAll(dealSrc, "\n", "\r\n")
+	got, diags := ParseDeal("d.yaml", "d", []byte(crlf))
+	if len(diags) != 0 {
+		t.Fatalf("BOM+CRLF: diagnostics %v", diags)
+	}
+	// A block scalar keeps the file's line endings; compare without them.
+	got.Notes = strings.ReplaceAll(got.Notes, "\r\n", "\n")
+	if diff := cmp.Diff(plain, got); diff != "" {
+		t.Errorf("BOM+CRLF deal differs (-plain +crlf):\n%s", diff)
+	}
+}
+
+// No input may crash the parser: every prefix of a valid file, and every
+// file with one byte changed to a YAML-significant character, gives a deal
+// and diagnostics, never a panic.
+func TestParseDealNeverPanics(t *testing.T) {
+	src := []byte(dealSrc)
+	for i := range len(src) + 1 {
+		ParseDeal("d.yaml", "d", src[:i])
+		ParsePipeline("p.yaml", []byte(pipelineSrc)[:min(i, len(pipelineSrc))])
+	}
+	for i := range src {
+		for _, c := range []byte("-:{}[]&*!|>'\"%@`#,?\t\n \x00\xff") {
+			mut := append([]byte(nil), src...)
+			mut[i] = c
+			if d, _ := ParseDeal("d.yaml", "d", mut); d == nil {
+				t.Fatalf("ParseDeal returned no deal for input %q", mut)
+			}
+		}
+	}
+}
+
+func FuzzParseDeal(f *testing.F) {
+	f.Add([]byte(dealSrc))
+	f.Add([]byte("title: [\n"))
+	f.Add([]byte("a: &x [*x]\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		d, diags := ParseDeal("d.yaml", "d", src)
+		if d == nil {
+			t.Fatal("no deal")
+		}
+		for _, x := range diags {
+			if x.Code == "" || x.Message == "" || x.Line < 0 || x.Column < 0 {
+				t.Fatalf("malformed diagnostic %+v", x)
+			}
+		}
+	})
+}
+
+func FuzzParsePipeline(f *testing.F) {
+	f.Add([]byte(pipelineSrc))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		p, _ := ParsePipeline("pipeline.yaml", src)
+		if p == nil {
+			t.Fatal("no pipeline")
+		}
+		for _, s := range p.Stages {
+			p.Allowed(s.ID)
+		}
+	})
+}
+
+func write(t *testing.T, dir, rel, content string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const minimalDeal = "title: X\nowner: o\nvalue: 1\nhistory:\n  - {stage: lead, date: 2026-01-01}\n"
+
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "pipeline.yaml", pipelineSrc)
+	write(t, dir, "deals/b.yaml", minimalDeal)
+	write(t, dir, "deals/a.yaml", minimalDeal)
+	write(t, dir, "deals/emea/de/c.yaml", minimalDeal)
+	write(t, dir, "deals/.hidden.yaml", "garbage: [")
+	write(t, dir, "deals/.git/x.yaml", "garbage: [")
+	write(t, dir, "deals/README.md", "not a deal")
+	write(t, dir, "deals/old.yml", minimalDeal)
+	write(t, dir, "deals/big.yaml", "notes: "+strings.Repeat("x", MaxFileSize))
+	if err := os.Symlink(filepath.Join(dir, "deals", "a.yaml"), filepath.Join(dir, "deals", "link.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "deals", "fifo.yaml"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	repo, diags, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, d := range repo.Deals {
+		ids = append(ids, d.ID)
+	}
+	wantIDs := []string{"a", "b", "big", "emea/de/c", "fifo", "link"}
+	if diff := cmp.Diff(wantIDs, ids); diff != "" {
+		t.Errorf("deal ids (-want +got):\n%s", diff)
+	}
+	var got []string
+	for _, d := range diags {
+		got = append(got, d.File+" "+d.Code)
+	}
+	want := []string{
+		"deals/big.yaml file-too-large",
+		"deals/fifo.yaml not-regular",
+		"deals/link.yaml not-regular",
+		"deals/old.yml wrong-extension",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+	if repo.Pipeline.Name != "Demo" || len(repo.Pipeline.Stages) != 2 {
+		t.Errorf("pipeline = %+v", repo.Pipeline)
+	}
+}
+
+// Loading in parallel gives the same result every time, in file order.
+func TestLoadDeterministic(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "pipeline.yaml", pipelineSrc)
+	for i := range 300 {
+		content := minimalDeal
+		if i%7 == 0 {
+			content = "title: [\n"
+		}
+		write(t, dir, filepath.Join("deals", strings.Repeat("x", i%5), "d"+string(rune('a'+i%26))+strings.Repeat("0", i/26)+".yaml"), content)
+	}
+	first, firstDiags, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		again, againDiags, err := Load(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(first, again, cmp.AllowUnexported(model.Pipeline{})); diff != "" {
+			t.Fatalf("second load differs:\n%s", diff)
+		}
+		if diff := cmp.Diff(firstDiags, againDiags); diff != "" {
+			t.Fatalf("second load's diagnostics differ:\n%s", diff)
+		}
+	}
+	if len(first.Deals) != 300 {
+		t.Errorf("loaded %d deals, want 300", len(first.Deals))
+	}
+}
+
+func TestLoadMissing(t *testing.T) {
+	if _, _, err := Load(filepath.Join(t.TempDir(), "nope")); !os.IsNotExist(err) {
+		t.Errorf("Load of a missing dir: err = %v, want not-exist", err)
+	}
+	dir := t.TempDir()
+	repo, diags, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(repo.Deals) != 0 || len(diags) != 1 || diags[0].Code != "missing-file" || diags[0].Severity != diag.Error {
+		t.Errorf("empty dir: deals %d, diags %v", len(repo.Deals), diags)
+	}
+}
