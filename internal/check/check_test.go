@@ -95,7 +95,9 @@ type want struct {
 	msg       string // a fragment of the message
 }
 
-func (w want) String() string { return fmt.Sprintf("%s:%d:%d %s: %s", w.file, w.line, w.col, w.code, w.msg) }
+func (w want) String() string {
+	return fmt.Sprintf("%s:%d:%d %s: %s", w.file, w.line, w.col, w.code, w.msg)
+}
 
 func format(ds []diag.Diagnostic) string {
 	var b strings.Builder

@@ -56,7 +56,7 @@ type Pipeline struct {
 // PipelinePos holds where the settings of pipeline.yaml were written.
 type PipelinePos struct {
 	Name, Currency, Review, AsOf, Repository, QualifiedStage, FunnelDays Pos
-	Owners, Sources, LostReasons, Stages, Transitions, Targets, Spend   Pos
+	Owners, Sources, LostReasons, Stages, Transitions, Targets, Spend    Pos
 }
 
 // Owner is a sales rep who owns deals.
@@ -151,7 +151,7 @@ type Deal struct {
 // field is absent.
 type DealPos struct {
 	Title, Company, Owner, Source, Value, ExpectedClose, Probability Pos
-	Contacts, History, Emails, Onboarding, Churned, Notes           Pos
+	Contacts, History, Emails, Onboarding, Churned, Notes            Pos
 }
 
 // Has reports whether the deal has the named field, as pipeline.yaml's
