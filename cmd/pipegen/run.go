@@ -31,7 +31,7 @@ type env struct {
 var commands []*command
 
 func init() {
-	commands = []*command{checkCommand, versionCommand}
+	commands = []*command{checkCommand, metricsCommand, versionCommand}
 }
 
 func lookup(name string) *command {

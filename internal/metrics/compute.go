@@ -306,7 +306,7 @@ func (s *snapshot) spend(match func(model.Spend) bool) model.Money {
 }
 
 func (s *snapshot) stages() []Stage {
-	var out []Stage
+	out := []Stage{}
 	var reachedIdx []int
 	for k := range s.p.Stages {
 		st := &s.p.Stages[k]
@@ -419,7 +419,7 @@ func (s *snapshot) sources() []Source {
 	for _, it := range s.p.Sources {
 		declared = append(declared, it.ID)
 	}
-	var out []Source
+	out := []Source{}
 	for _, id := range groupIDs(declared, used) {
 		t := tallies[id]
 		if t == nil {
@@ -455,7 +455,7 @@ func (s *snapshot) owners() []Owner {
 	for _, o := range s.p.Owners {
 		declared = append(declared, o.ID)
 	}
-	var out []Owner
+	out := []Owner{}
 	for _, id := range groupIDs(declared, used) {
 		t := tallies[id]
 		if t == nil {

@@ -1,0 +1,118 @@
+// Package format writes numbers for people: amounts with thousands
+// separators and a currency, rates as percentages, "—" for a number that
+// is not defined. The terminal report and the site use the same words.
+package format
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/pipegen/pipegen/internal/model"
+)
+
+// None is shown for a number that is not defined (a ratio over zero).
+const None = "—"
+
+var symbols = map[string]string{"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+
+// Money writes an amount with its currency: "$36,000", "$1,250.50",
+// "36,000 CHF". Cents are shown only when there are any.
+func Money(m model.Money, currency string) string {
+	neg := m < 0
+	if neg {
+		m = -m
+	}
+	s := group(strconv.FormatInt(m.Cents()/100, 10))
+	if c := m.Cents() % 100; c != 0 {
+		s += fmt.Sprintf(".%02d", c)
+	}
+	if sym, ok := symbols[currency]; ok {
+		s = sym + s
+	} else if currency != "" {
+		s += " " + currency
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// MoneyShort writes an amount rounded for a tile or chart label: "$1.2M",
+// "$36.5k", "$950".
+func MoneyShort(m model.Money, currency string) string {
+	v := m.Float()
+	neg := v < 0
+	v = math.Abs(v)
+	var s string
+	switch {
+	case v >= 1e9:
+		s = trim(v/1e9) + "B"
+	case v >= 1e6:
+		s = trim(v/1e6) + "M"
+	case v >= 1e4:
+		s = trim(v/1e3) + "k"
+	default:
+		s = group(strconv.FormatFloat(math.Round(v), 'f', 0, 64))
+	}
+	if sym, ok := symbols[currency]; ok {
+		s = sym + s
+	} else if currency != "" {
+		s += " " + currency
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+func trim(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	return strings.TrimSuffix(s, ".0")
+}
+
+// Int writes a whole number with thousands separators.
+func Int(n int) string {
+	if n < 0 {
+		return "-" + group(strconv.Itoa(-n))
+	}
+	return group(strconv.Itoa(n))
+}
+
+func group(digits string) string {
+	if len(digits) <= 3 {
+		return digits
+	}
+	var b strings.Builder
+	pre := len(digits) % 3
+	if pre > 0 {
+		b.WriteString(digits[:pre])
+	}
+	for i := pre; i < len(digits); i += 3 {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(digits[i : i+3])
+	}
+	return b.String()
+}
+
+// Percent writes a fraction as a percentage with one decimal: 0.256 → "25.6%".
+func Percent(f float64) string {
+	return strconv.FormatFloat(roundTo(f*100, 1), 'f', 1, 64) + "%"
+}
+
+// Days writes a number of days with one decimal when it has one: "12", "12.5".
+func Days(f float64) string {
+	return trim(roundTo(f, 1))
+}
+
+func roundTo(f float64, decimals int) float64 {
+	p := math.Pow(10, float64(decimals))
+	r := math.Round(f*p) / p
+	if r == 0 {
+		return 0 // no "-0.0"
+	}
+	return r
+}
