@@ -110,12 +110,7 @@ func (c *checker) pipeline() {
 		}
 	}
 
-	seenFrom := map[string]bool{}
 	for _, t := range p.Transitions {
-		if seenFrom[t.From] {
-			c.errorf(file, t.FromPos, "duplicate-id", "list all of a stage's moves on one line", "transitions for %q are given twice", t.From)
-		}
-		seenFrom[t.From] = true
 		c.knownStage(file, t.From, t.FromPos, "transitions name")
 		for _, to := range t.To {
 			c.knownStage(file, to.ID, to.Pos, "transitions name")
@@ -123,7 +118,7 @@ func (c *checker) pipeline() {
 	}
 	if p.QualifiedStage != "" {
 		if s := c.knownStage(file, p.QualifiedStage, p.Pos.QualifiedStage, "qualified_stage names"); s != nil && s.Type == model.Lost {
-			c.errorf(file, p.Pos.QualifiedStage, "bad-setting", "name an open stage, like qualified_stage: qualified", "qualified_stage %q is a lost stage", s.ID)
+			c.errorf(file, p.Pos.QualifiedStage, "bad-setting", "name an open or won stage, like qualified_stage: qualified", "qualified_stage %q is a lost stage", s.ID)
 		}
 	}
 
@@ -175,8 +170,11 @@ func (c *checker) ids(file, what string, all func(yield func(string, model.Pos) 
 			continue
 		}
 		if !idPattern.MatchString(id) {
-			c.errorf(file, pos, "bad-id", "ids are letters, digits, '-', '_' and '.', starting with a letter or digit; put the display name in name:",
-				"%s id %q is not a valid id", what, id)
+			hint := "ids are letters, digits, '-', '_' and '.', starting with a letter or digit"
+			if what == "stage" || what == "owner" {
+				hint += "; put the display name in name:"
+			}
+			c.errorf(file, pos, "bad-id", hint, "%s id %q is not a valid id", what, id)
 		}
 		if line, dup := seen[id]; dup {
 			c.errorf(file, pos, "duplicate-id", fmt.Sprintf("ids must be unique; %q is first defined on line %d", id, line),
@@ -187,10 +185,13 @@ func (c *checker) ids(file, what string, all func(yield func(string, model.Pos) 
 	}
 }
 
+// stageIDs lists the distinct stage ids in pipeline order.
 func (c *checker) stageIDs() []string {
-	ids := make([]string, len(c.p.Stages))
-	for i, s := range c.p.Stages {
-		ids[i] = s.ID
+	ids := make([]string, 0, len(c.p.Stages))
+	for _, s := range c.p.Stages {
+		if !contains(ids, s.ID) {
+			ids = append(ids, s.ID)
+		}
 	}
 	return ids
 }

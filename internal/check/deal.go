@@ -135,7 +135,7 @@ func (c *checker) reason(d *model.Deal, m *model.Move, s *model.Stage) {
 	switch {
 	case m.Reason == "" && needed:
 		hint := "add reason: to this move"
-		if c.p.HasLostReasons && len(c.p.LostReasons) > 0 {
+		if s.Type == model.Lost && c.p.HasLostReasons && len(c.p.LostReasons) > 0 {
 			hint = "add reason: with one of " + suggest.Quoted(itemIDs(c.p.LostReasons), "or")
 		}
 		c.errorf(d.File, m.StagePos, "missing-reason", hint, "move to %q has no reason, which stage %q requires", m.Stage, m.Stage)
@@ -180,7 +180,7 @@ func (c *checker) afterWin(d *model.Deal) {
 			c.errorf(f, o.DatePos, "before-win", fmt.Sprintf("onboarding ends on or after the win on %s", m.Date),
 				"onboarding date %s is before the deal was won (%s)", o.Date, m.Date)
 		}
-		if o.Status != "" && o.Status != model.OnboardingInProgress && o.Date.IsZero() && o.DatePos.Line == 0 {
+		if o.Status != "" && o.Status != model.OnboardingInProgress && o.Date.IsZero() && !o.DateInvalid {
 			c.errorf(f, o.StatusPos, "missing-field", "add date: with the day onboarding ended",
 				"onboarding that %s has no date", o.Status)
 		}
@@ -242,7 +242,7 @@ func (c *checker) requires(d *model.Deal) {
 				"deal has reached stage %q, which requires %s", s.ID, field)
 		}
 	}
-	if s, _ := c.current(d); s != nil && s.Type == model.Open && !d.HasValue && d.Pos.Value.Line == 0 && !reported["value"] {
+	if s, _ := c.current(d); s != nil && s.Type == model.Open && !d.HasValue && !d.Broken["value"] && !reported["value"] {
 		c.report(diag.Warning, d.File, orStart(d.Pos.Title), "no-value", "add value: with the expected contract value",
 			"open deal has no value; it counts as 0 in the pipeline")
 	}

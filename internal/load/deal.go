@@ -38,9 +38,8 @@ func ParseDeal(file, id string, src []byte) (*model.Deal, []diag.Diagnostic) {
 	broken := map[string]bool{}
 	isMap := d.fields(body, "a deal", dealFields, func(key string, kp model.Pos, v ast.Node) {
 		keys[key] = kp
-		before := len(d.diags)
 		d.dealField(deal, key, kp, v)
-		broken[key] = len(d.diags) > before
+		broken[key] = d.fieldBroken()
 	})
 	if !isMap {
 		return deal, d.diags
@@ -138,6 +137,7 @@ func (d *decoder) dealField(deal *model.Deal, key string, kp model.Pos, v ast.No
 			case "date":
 				o.Date, _ = d.date(v, "onboarding.date")
 				o.DatePos = valuePos(v, kp)
+				o.DateInvalid = d.fieldBroken()
 			}
 		}) {
 			if o.StatusPos.Line == 0 {
@@ -164,9 +164,6 @@ func valuePos(v ast.Node, kp model.Pos) model.Pos {
 
 func (d *decoder) contact(n ast.Node) (model.Contact, bool) {
 	c := model.Contact{Pos: posOf(n)}
-	if n == nil {
-		return c, false
-	}
 	if _, isMap := n.(*ast.MappingNode); !isMap {
 		if s, ok := n.(*ast.StringNode); ok {
 			d.errorf(posOf(n), "wrong-type", "write the contact as fields:\n  - name: "+s.Value+"\n    email: …", "a contact must be a mapping with name, email and role, not text")
@@ -203,10 +200,6 @@ func looksLikeEmail(s string) bool {
 // positions of the entries after it stay right.
 func (d *decoder) move(n ast.Node) model.Move {
 	m := model.Move{Pos: posOf(n)}
-	if n == nil {
-		d.errorf(m.Pos, "wrong-type", "write each move as: - {stage: lead, date: 2026-09-02}", "history entry is empty")
-		return m
-	}
 	if s, ok := n.(*ast.StringNode); ok {
 		d.errorf(m.Pos, "wrong-type", fmt.Sprintf("write the move with its date: - {stage: %s, date: 2026-09-02}", s.Value), "history entry must be a mapping with stage and date, not text")
 		return m
@@ -214,16 +207,15 @@ func (d *decoder) move(n ast.Node) model.Move {
 	var stagePos, datePos model.Pos
 	var stageBroken, dateBroken bool
 	if !d.fields(n, "a history entry", moveFields, func(key string, kp model.Pos, v ast.Node) {
-		before := len(d.diags)
 		switch key {
 		case "stage":
 			m.Stage, _ = d.text(v, "stage")
 			m.StagePos, stagePos = valuePos(v, kp), kp
-			stageBroken = len(d.diags) > before
+			stageBroken = d.fieldBroken()
 		case "date":
 			m.Date, _ = d.date(v, "date")
 			m.DatePos, datePos = valuePos(v, kp), kp
-			dateBroken = len(d.diags) > before
+			dateBroken = d.fieldBroken()
 		case "reason":
 			m.Reason, _ = d.text(v, "reason")
 			m.ReasonPos = valuePos(v, kp)

@@ -25,7 +25,13 @@ import (
 type decoder struct {
 	file  string
 	diags []diag.Diagnostic
+	// fieldStart is the number of diagnostics before the field that fields
+	// is handing to its callback: more now means the field is broken.
+	fieldStart int
 }
+
+// fieldBroken reports whether the field being decoded has had a problem.
+func (d *decoder) fieldBroken() bool { return len(d.diags) > d.fieldStart }
 
 func (d *decoder) report(sev diag.Severity, p model.Pos, code, hint, format string, args ...any) {
 	d.diags = append(d.diags, diag.Diagnostic{
@@ -189,6 +195,10 @@ func (d *decoder) fields(n ast.Node, what string, names []string, f func(key str
 		}
 		return false
 	}
+	// Nested calls (a contact inside a deal) restore the outer field's start
+	// when they return, so fieldBroken stays right for the outer callback.
+	outer := d.fieldStart
+	defer func() { d.fieldStart = outer }()
 	for _, mv := range m.Values {
 		kp := posOf(mv.Key)
 		var key string
@@ -210,6 +220,7 @@ func (d *decoder) fields(n ast.Node, what string, names []string, f func(key str
 			d.errorf(kp, "unknown-field", "the fields of "+what+" are "+strings.Join(names, ", "), "%s", msg)
 			continue
 		}
+		d.fieldStart = len(d.diags)
 		v := d.resolve(mv.Value)
 		if isNull(v) {
 			v = nil
@@ -374,13 +385,22 @@ func (d *decoder) list(n ast.Node, field, example string) ([]ast.Node, bool) {
 		d.errorf(posOf(n), "wrong-type", "write a list, like "+example, "%s must be a list, not %s", field, kind(n))
 		return nil, false
 	}
-	items := make([]ast.Node, len(s.Values))
+	items := make([]ast.Node, 0, len(s.Values))
 	for i, v := range s.Values {
+		before := len(d.diags)
 		v = d.resolve(v)
-		if isNull(v) {
-			v = nil
+		if !isNull(v) {
+			items = append(items, v)
+			continue
 		}
-		items[i] = v
+		if len(d.diags) > before {
+			continue // an alias or tag, reported already
+		}
+		at := posOf(s)
+		if i < len(s.Entries) && s.Entries[i].Start != nil {
+			at = tokenPos(s.Entries[i].Start)
+		}
+		d.errorf(at, "wrong-type", "fill in the entry, or remove the empty \"-\" line", "%s has an empty entry", field)
 	}
 	return items, true
 }
@@ -390,9 +410,6 @@ func (d *decoder) items(n ast.Node, field, example string) []model.Item {
 	nodes, _ := d.list(n, field, example)
 	out := make([]model.Item, 0, len(nodes))
 	for _, it := range nodes {
-		if it == nil {
-			continue
-		}
 		if s, ok := d.text(it, field+" entry"); ok {
 			out = append(out, model.Item{ID: s, Pos: posOf(it)})
 		}

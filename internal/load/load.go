@@ -155,6 +155,13 @@ func dealFiles(dir string) ([]string, []diag.Diagnostic, error) {
 		if e.IsDir() {
 			return nil
 		}
+		if e.Type()&fs.ModeSymlink != 0 && path.Ext(name) != dealExt {
+			// A linked folder would be skipped without a word: say so.
+			diags = append(diags, diag.Diagnostic{File: rel, Severity: diag.Error, Code: "not-regular",
+				Message: rel + " is a symbolic link, which pipegen does not follow",
+				Hint:    "keep deals as regular files and folders inside the repository"})
+			return nil
+		}
 		switch ext := path.Ext(name); {
 		case ext == dealExt:
 			files = append(files, rel)

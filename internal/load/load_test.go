@@ -176,6 +176,9 @@ func TestLoad(t *testing.T) {
 	if err := os.Symlink(filepath.Join(dir, "deals", "a.yaml"), filepath.Join(dir, "deals", "link.yaml")); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.Symlink(filepath.Join(dir, "deals", "emea"), filepath.Join(dir, "deals", "linked-dir")); err != nil {
+		t.Fatal(err)
+	}
 	if err := syscall.Mkfifo(filepath.Join(dir, "deals", "fifo.yaml"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -200,6 +203,7 @@ func TestLoad(t *testing.T) {
 		"deals/big.yaml file-too-large",
 		"deals/fifo.yaml not-regular",
 		"deals/link.yaml not-regular",
+		"deals/linked-dir not-regular",
 		"deals/old.yml wrong-extension",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -253,5 +257,18 @@ func TestLoadMissing(t *testing.T) {
 	}
 	if len(repo.Deals) != 0 || len(diags) != 1 || diags[0].Code != "missing-file" || diags[0].Severity != diag.Error {
 		t.Errorf("empty dir: deals %d, diags %v", len(repo.Deals), diags)
+	}
+}
+
+// A problem deep inside a field marks the whole field broken, even when
+// later entries of the same field are fine.
+func TestBrokenFieldsNested(t *testing.T) {
+	src := "title: X\nowner: o\nvalue: 1\ncontacts:\n  - name: A\n    email: nope\n  - name: B\nhistory:\n  - {stage: lead, date: 2026-13-01}\n  - {stage: lead, date: 2026-01-02}\ntitle2: x\n"
+	d, diags := ParseDeal("d.yaml", "d", []byte(src))
+	if !d.Broken["contacts"] || !d.Broken["history"] || d.Broken["title"] || d.Broken["value"] {
+		t.Errorf("Broken = %v, want contacts and history only", d.Broken)
+	}
+	if len(diags) != 3 {
+		t.Errorf("diagnostics: %v", diags)
 	}
 }

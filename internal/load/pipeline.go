@@ -37,9 +37,8 @@ func ParsePipeline(file string, src []byte) (*model.Pipeline, []diag.Diagnostic)
 	broken := map[string]bool{}
 	if !d.fields(body, "pipeline.yaml", pipelineFields, func(key string, kp model.Pos, v ast.Node) {
 		keys[key] = kp
-		before := len(d.diags)
 		d.pipelineField(p, key, kp, v)
-		broken[key] = len(d.diags) > before
+		broken[key] = d.fieldBroken()
 	}) {
 		return p, d.diags
 	}
@@ -124,8 +123,6 @@ func (d *decoder) pipelineField(p *model.Pipeline, key string, kp model.Pos, v a
 					continue
 				}
 				p.Owners = append(p.Owners, o)
-			} else if it == nil {
-				d.errorf(posOf(v), "wrong-type", "write each owner as:\n  - id: olena\n    name: Olena Kovalenko", "owners has an empty entry")
 			}
 		}
 	case "sources":
@@ -192,7 +189,7 @@ func isCurrencyCode(s string) bool {
 
 func (d *decoder) stage(n ast.Node) (model.Stage, bool) {
 	s := model.Stage{Pos: posOf(n), Type: model.Open}
-	hasProb := false
+	hasProb, probBroken := false, false
 	if !d.fields(n, "a stage", stageFields, func(key string, kp model.Pos, v ast.Node) {
 		switch key {
 		case "id":
@@ -209,6 +206,7 @@ func (d *decoder) stage(n ast.Node) (model.Stage, bool) {
 		case "probability":
 			s.Probability, hasProb = d.fraction(v, "probability")
 			s.ProbabilityPos = valuePos(v, kp)
+			probBroken = d.fieldBroken()
 		case "rot_after":
 			s.RotAfter, s.HasRotAfter = d.count(v, "rot_after")
 			s.RotAfterPos = valuePos(v, kp)
@@ -220,9 +218,6 @@ func (d *decoder) stage(n ast.Node) (model.Stage, bool) {
 			s.Guide, _ = d.text(v, "guide")
 		}
 	}) {
-		if n == nil {
-			d.errorf(s.Pos, "wrong-type", "write each stage as:\n  - id: lead\n    name: Prospecting", "stages has an empty entry")
-		}
 		return s, false
 	}
 	if s.IDPos.Line == 0 || s.ID == "" {
@@ -236,7 +231,7 @@ func (d *decoder) stage(n ast.Node) (model.Stage, bool) {
 		case model.Lost:
 			s.Probability = 0
 		default:
-			if s.ProbabilityPos.Line == 0 {
+			if !probBroken {
 				d.report(diag.Warning, s.IDPos, "no-probability", "add probability: between 0 and 1, e.g. 0.2", "open stage %q has no probability; the weighted forecast counts its deals as 0", s.ID)
 			}
 		}
@@ -261,7 +256,6 @@ func (d *decoder) target(n ast.Node) (model.Target, bool) {
 	t := model.Target{Pos: posOf(n)}
 	var hasPeriod, hasRevenue, broken bool
 	if !d.fields(n, "a target", targetFields, func(key string, kp model.Pos, v ast.Node) {
-		before := len(d.diags)
 		switch key {
 		case "period":
 			t.Period, hasPeriod = d.period(v, "period")
@@ -272,7 +266,7 @@ func (d *decoder) target(n ast.Node) (model.Target, bool) {
 			t.Revenue, hasRevenue = d.money(v, "revenue")
 			t.RevPos = valuePos(v, kp)
 		}
-		broken = broken || len(d.diags) > before
+		broken = broken || d.fieldBroken()
 	}) {
 		return t, false
 	}
@@ -292,7 +286,6 @@ func (d *decoder) spend(n ast.Node) (model.Spend, bool) {
 	s := model.Spend{Pos: posOf(n)}
 	var hasMonth, hasAmount, broken bool
 	if !d.fields(n, "a spend entry", spendFields, func(key string, kp model.Pos, v ast.Node) {
-		before := len(d.diags)
 		switch key {
 		case "month":
 			s.Month, hasMonth = d.period(v, "month")
@@ -307,7 +300,7 @@ func (d *decoder) spend(n ast.Node) (model.Spend, bool) {
 			s.Amount, hasAmount = d.money(v, "amount")
 			s.AmountPos = valuePos(v, kp)
 		}
-		broken = broken || len(d.diags) > before
+		broken = broken || d.fieldBroken()
 	}) {
 		return s, false
 	}

@@ -207,11 +207,12 @@ type Emails struct {
 
 // Onboarding records how a won customer's onboarding went.
 type Onboarding struct {
-	Status    string // in_progress, succeeded or failed
-	Date      Date
-	StatusPos Pos
-	DatePos   Pos
-	Pos       Pos
+	Status      string // in_progress, succeeded or failed
+	Date        Date
+	DateInvalid bool // a date was written but could not be read
+	StatusPos   Pos
+	DatePos     Pos
+	Pos         Pos
 }
 
 // Onboarding statuses.
