@@ -39,21 +39,7 @@ func Compute(repo *model.Repo, opt Options) *Report {
 	p := repo.Pipeline
 	p.Index()
 	t := opt.AsOf
-	from := opt.From
-	if from.IsZero() || from > t {
-		from = t.AddDays(1 - ReviewDays(p.Review))
-	}
-	funnelDays := opt.FunnelDays
-	if funnelDays <= 0 {
-		funnelDays = p.FunnelDays
-	}
-	if funnelDays <= 0 {
-		funnelDays = DefaultFunnelDays
-	}
-	cur := Window{From: from, To: t}
-	n := cur.Days()
-	prev := Window{From: from.AddDays(-n), To: from.AddDays(-1)}
-
+	cur, prev, funnelDays := windows(p, opt)
 	c := newSnapshot(repo, cur, funnelDays)
 	pv := newSnapshot(repo, prev, funnelDays)
 
@@ -72,6 +58,27 @@ func Compute(repo *model.Repo, opt Options) *Report {
 	r.Targets = c.targets()
 	r.Stuck, r.Overdue = c.lists()
 	return r
+}
+
+// windows returns the current and previous windows of opt, and the length
+// of the funnel cohort in days.
+func windows(p *model.Pipeline, opt Options) (cur, prev Window, funnelDays int) {
+	t := opt.AsOf
+	from := opt.From
+	if from.IsZero() || from > t {
+		from = t.AddDays(1 - ReviewDays(p.Review))
+	}
+	funnelDays = opt.FunnelDays
+	if funnelDays <= 0 {
+		funnelDays = p.FunnelDays
+	}
+	if funnelDays <= 0 {
+		funnelDays = DefaultFunnelDays
+	}
+	cur = Window{From: from, To: t}
+	n := cur.Days()
+	prev = Window{From: from.AddDays(-n), To: from.AddDays(-1)}
+	return cur, prev, funnelDays
 }
 
 // fact is what one deal is as of a day: its visible history and the facts
