@@ -166,9 +166,12 @@ func writeMetricsTable(w io.Writer, p *model.Pipeline, r *metrics.Report) error 
 	}
 	funnel.write(w)
 
-	fmt.Fprintf(w, "\nStages now, and stays that ended in the window\n")
+	fmt.Fprintf(w, "\nOpen stages now, and stays that ended in the window\n")
 	stages := table{header: []string{"Stage", "Open", "Open value", "Avg days", "Median days", "Rot after", "Stuck"}, right: []bool{false, true, true, true, true, true, true}}
 	for _, s := range r.Stages {
+		if s.Type != model.Open {
+			continue
+		}
 		rot := format.None
 		if s.RotAfter != nil {
 			rot = format.Int(*s.RotAfter)
@@ -176,6 +179,22 @@ func writeMetricsTable(w io.Writer, p *model.Pipeline, r *metrics.Report) error 
 		stages.add(s.Name, format.Int(s.OpenCount), format.Money(s.OpenValue, cur), daysText(s.AvgDays), daysText(s.MedianDays), rot, format.Int(s.Stuck))
 	}
 	stages.write(w)
+
+	fmt.Fprintf(w, "\nLead sources\n")
+	sources := table{header: []string{"Source", "Leads", "Won", "Won value", "Conversion", "Spend", "Cost per lead", "CAC"}, right: []bool{false, true, true, true, true, true, true, true}}
+	for _, s := range r.Sources {
+		sources.add(s.ID, format.Int(s.Leads), format.Int(s.WonDeals), format.Money(s.WonValue, cur), ratioText(s.LeadConversionRate),
+			format.Money(s.Spend, cur), moneyText(s.CostPerLead, cur), moneyText(s.CAC, cur))
+	}
+	sources.write(w)
+
+	fmt.Fprintf(w, "\nOwners\n")
+	owners := table{header: []string{"Owner", "Leads", "Open", "Open value", "Weighted", "Won", "Won value", "Win rate", "Stuck"}, right: []bool{false, true, true, true, true, true, true, true, true}}
+	for _, o := range r.Owners {
+		owners.add(o.ID, format.Int(o.Leads), format.Int(o.OpenDeals), format.Money(o.OpenValue, cur), format.Money(o.WeightedValue, cur),
+			format.Int(o.WonDeals), format.Money(o.WonValue, cur), ratioText(o.WinRate), format.Int(o.StuckDeals))
+	}
+	owners.write(w)
 
 	if len(r.Targets) > 0 {
 		fmt.Fprintf(w, "\nTargets\n")
@@ -214,6 +233,13 @@ func ratioText(r metrics.Ratio) string {
 	return format.Percent(r.V)
 }
 
+func moneyText(m metrics.MoneyOrNull, currency string) string {
+	if !m.Valid {
+		return format.None
+	}
+	return format.Money(m.V, currency)
+}
+
 func daysText(r metrics.Ratio) string {
 	if !r.Valid {
 		return format.None
@@ -248,9 +274,12 @@ func change(cur, prev metrics.Field, currency string) string {
 	d := cur.Value - prev.Value
 	var mag string
 	switch cur.Kind {
-	case metrics.Amount, metrics.AmountPerDay:
+	case metrics.Amount:
 		d = math.Round(d)
 		mag = format.Money(model.Money(math.Abs(d)), currency)
+	case metrics.AmountPerDay:
+		d = math.Round(d)
+		mag = format.Money(model.Money(math.Abs(d)), currency) + "/day"
 	case metrics.Rate:
 		d = math.Round(d*1000) / 1000
 		mag = strings.TrimSuffix(format.Percent(math.Abs(d)), "%") + " pts"

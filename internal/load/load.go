@@ -50,7 +50,7 @@ func Load(dir string) (*model.Repo, []diag.Diagnostic, error) {
 	if d != nil {
 		if errors.Is(d.err, fs.ErrNotExist) {
 			d.Code, d.Message = "missing-file", "pipeline.yaml not found"
-			d.Hint = "run pipegen init to create a pipeline repository, or pass --dir with the folder that holds pipeline.yaml"
+			d.Hint = "pass --dir with the folder that holds pipeline.yaml, or create one (see docs/reference.md)"
 		}
 		diags = append(diags, d.Diagnostic)
 		repo.Pipeline = &model.Pipeline{File: PipelineFile}
@@ -155,7 +155,7 @@ func dealFiles(dir string) ([]string, []diag.Diagnostic, error) {
 		if e.IsDir() {
 			return nil
 		}
-		if e.Type()&fs.ModeSymlink != 0 && path.Ext(name) != dealExt {
+		if e.Type()&fs.ModeSymlink != 0 && path.Ext(name) != dealExt && isDir(p) {
 			// A linked folder would be skipped without a word: say so.
 			diags = append(diags, diag.Diagnostic{File: rel, Severity: diag.Error, Code: "not-regular",
 				Message: rel + " is a symbolic link, which pipegen does not follow",
@@ -228,4 +228,10 @@ func parseDeals(dir string, files []string) ([]*model.Deal, []diag.Diagnostic) {
 		diags = append(diags, r.diags...)
 	}
 	return deals, diags
+}
+
+// isDir reports whether p is, or links to, a directory.
+func isDir(p string) bool {
+	info, err := os.Stat(p)
+	return err == nil && info.IsDir()
 }

@@ -30,7 +30,7 @@ func ParsePipeline(file string, src []byte) (*model.Pipeline, []diag.Diagnostic)
 		return p, d.diags
 	}
 	if body == nil {
-		d.errorf(model.Pos{Line: 1, Col: 1}, "empty-file", "run pipegen init in an empty folder to see a complete pipeline.yaml", "pipeline.yaml is empty")
+		d.errorf(model.Pos{Line: 1, Col: 1}, "empty-file", "a pipeline needs at least a name, a currency and its stages; see docs/reference.md", "pipeline.yaml is empty")
 		return p, d.diags
 	}
 	keys := map[string]model.Pos{}
