@@ -31,7 +31,7 @@ type env struct {
 var commands []*command
 
 func init() {
-	commands = []*command{checkCommand, metricsCommand, versionCommand}
+	commands = []*command{checkCommand, metricsCommand, buildCommand, versionCommand}
 }
 
 func lookup(name string) *command {

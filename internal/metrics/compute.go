@@ -326,6 +326,7 @@ func (s *snapshot) stages() []Stage {
 			row.RotAfter = &rot
 		}
 		var stays []int
+		var weightedCents float64
 		for i := range s.facts {
 			f := &s.facts[i]
 			if s.funnel.Contains(f.created) && f.reached(k) {
@@ -335,6 +336,7 @@ func (s *snapshot) stages() []Stage {
 			if f.open() && f.stage.ID == st.ID {
 				row.OpenCount++
 				row.OpenValue += f.d.Value
+				weightedCents += weighted(f)
 				if stuck, _ := s.isStuck(f); stuck {
 					row.Stuck++
 				}
@@ -345,6 +347,7 @@ func (s *snapshot) stages() []Stage {
 				}
 			}
 		}
+		row.WeightedValue = model.Money(math.Round(weightedCents))
 		row.AvgDays, row.MedianDays = meanMedian(stays)
 		out = append(out, row)
 		reachedIdx = append(reachedIdx, k)

@@ -82,8 +82,9 @@ type Stage struct {
 	MedianDays       Ratio       `json:"median_days"`
 	Stuck            int         `json:"stuck"`
 
-	Type     model.StageType `json:"-"`
-	RotAfter *int            `json:"-"`
+	Type          model.StageType `json:"-"`
+	RotAfter      *int            `json:"-"`
+	WeightedValue model.Money     `json:"-"` // Σ value × probability of its open deals
 }
 
 // Source is one lead source.

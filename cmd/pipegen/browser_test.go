@@ -1,0 +1,300 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// browser starts headless Chromium for a test. Outside CI a machine
+// without Chromium skips the test, saying so; in CI (CI set) it fails.
+func browser(t *testing.T) (context.Context, *browserLog) {
+	t.Helper()
+	exe := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			exe = p
+			break
+		}
+	}
+	if exe == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("Chromium is not installed; .ci/run installs it")
+		}
+		t.Skip("skipping browser test: Chromium is not installed (apt-get install chromium)")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1400, 1000),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	// This chromedp's protocol tables predate some values newer Chromium
+	// sends in network events it does not need; it logs and drops them.
+	quiet := func(format string, args ...any) {
+		if msg := fmt.Sprintf(format, args...); !strings.Contains(msg, "could not unmarshal event") {
+			t.Log(msg)
+		}
+	}
+	ctx, cancelCtx := chromedp.NewContext(actx, chromedp.WithErrorf(quiet), chromedp.WithLogf(quiet))
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	log := &browserLog{}
+	chromedp.ListenTarget(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.APITypeError || ev.Type == runtime.APITypeWarning {
+				var parts []string
+				for _, a := range ev.Args {
+					parts = append(parts, string(a.Value)+a.Description)
+				}
+				log.add("console %s: %s", ev.Type, strings.Join(parts, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			log.add("exception: %s", ev.ExceptionDetails.Error())
+		case *page.EventJavascriptDialogOpening:
+			log.add("dialog opened: %s %q", ev.Type, ev.Message)
+			go chromedp.Run(ctx, page.HandleJavaScriptDialog(false))
+		}
+	})
+	if err := chromedp.Run(ctx, runtime.Enable(), page.Enable()); err != nil {
+		t.Fatal(err)
+	}
+	return ctx, log
+}
+
+// browserLog collects what went wrong in the page.
+type browserLog struct {
+	mu     sync.Mutex
+	events []string
+}
+
+func (l *browserLog) add(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.events = append(l.events, fmt.Sprintf(format, args...))
+}
+
+// take returns what went wrong in the current page, including any of its
+// resources that failed to load, and forgets it.
+func (l *browserLog) take(ctx context.Context) []string {
+	var failed []string
+	if err := chromedp.Run(ctx, chromedp.Evaluate(failedResources, &failed)); err != nil {
+		failed = append(failed, err.Error())
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e := append(l.events, failed...)
+	l.events = nil
+	return e
+}
+
+// buildSite builds the pipeline repository at dir into a temporary folder
+// and serves it on loopback.
+func buildSite(t *testing.T, dir string, extra ...string) (*httptest.Server, string) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "site")
+	runOK(t, append([]string{"build", "--dir", dir, "--out", out}, extra...)...)
+	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
+	t.Cleanup(srv.Close)
+	return srv, out
+}
+
+// localECharts is the charting library from npm, which tests serve locally
+// (there is no internet here). In CI, .ci/run installs it with npm ci.
+func localECharts(t *testing.T) string {
+	t.Helper()
+	p, _ := filepath.Abs("../../node_modules/echarts/dist/echarts.min.js")
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("node_modules/echarts is missing; .ci/run runs npm ci")
+		}
+		t.Skip("skipping browser test: run npm ci for node_modules/echarts")
+	}
+	return p
+}
+
+func TestDemoSiteInBrowser(t *testing.T) {
+	lib := localECharts(t)
+	ctx, log := browser(t)
+	srv, out := buildSite(t, "../..", "--echarts", lib)
+	shots := screenshotDir(t)
+
+	// The overview: every chart is drawn, no error anywhere.
+	var blocks, rendered int
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(srv.URL+"/index.html"),
+		chromedp.WaitVisible(`#chart_funnel canvas`, chromedp.ByQuery),
+		chromedp.Sleep(300*time.Millisecond),
+		chromedp.Evaluate(`document.querySelectorAll('script[data-chart]').length`, &blocks),
+		chromedp.Evaluate(`document.querySelectorAll('.chart[data-rendered="true"] canvas').length`, &rendered),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if blocks < 8 || rendered != blocks {
+		t.Errorf("index: %d of %d charts rendered", rendered, blocks)
+	}
+	screenshot(t, ctx, shots, "index-desktop", 1400)
+	screenshot(t, ctx, shots, "index-phone", 390)
+	if ev := log.take(ctx); len(ev) > 0 {
+		t.Errorf("index.html: %v", ev)
+	}
+
+	// The deals table filters and sorts in the page.
+	var total, shown int
+	var firstValue, lastValue string
+	err = chromedp.Run(ctx,
+		chromedp.EmulateViewport(1400, 1000),
+		chromedp.Navigate(srv.URL+"/deals/index.html"),
+		chromedp.WaitVisible(`form.filters`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll('.deals-table tbody tr').length`, &total),
+		chromedp.Evaluate(filterJS("owner", "kenji"), &shown),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kenji := strings.Count(string(readFile(t, filepath.Join(out, "owners", "kenji.html"))), `data-owner="kenji"`)
+	if total != 96 || shown != kenji || shown == 0 {
+		t.Errorf("deals table: %d rows; filtered by owner kenji %d, want %d", total, shown, kenji)
+	}
+	err = chromedp.Run(ctx,
+		chromedp.Evaluate(filterJS("owner", ""), &shown),
+		chromedp.Evaluate(filterJS("q", "zzz-no-such-deal"), &shown),
+	)
+	if err != nil || shown != 0 {
+		t.Errorf("filtering by text: %d rows shown, %v", shown, err)
+	}
+	// Sort by value, descending on the second click.
+	err = chromedp.Run(ctx,
+		chromedp.Evaluate(filterJS("q", ""), &shown),
+		chromedp.Click(`.deals-table thead th:nth-child(5)`, chromedp.ByQuery),
+		chromedp.Click(`.deals-table thead th:nth-child(5)`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('.deals-table tbody tr td:nth-child(5)').dataset.value`, &firstValue),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll('.deals-table tbody tr td:nth-child(5)')).pop().dataset.value`, &lastValue),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if parse(firstValue) < parse(lastValue) {
+		t.Errorf("sorting by value descending: first %s, last %s", firstValue, lastValue)
+	}
+	if ev := log.take(ctx); len(ev) > 0 {
+		t.Errorf("deals/index.html: %v", ev)
+	}
+
+	// A deal page renders its Markdown notes.
+	var strong int
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(srv.URL+"/deals/alder-finch-retail.html"),
+		chromedp.WaitVisible(`.notes .prose`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll('.notes .prose strong').length`, &strong),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strong == 0 {
+		t.Errorf("deal page: the notes' **bold** is not rendered")
+	}
+	screenshot(t, ctx, shots, "deal-desktop", 1400)
+	screenshot(t, ctx, shots, "deal-phone", 390)
+
+	// The error log does catch a missing page.
+	if err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/no-such-page.html")); err != nil {
+		t.Fatal(err)
+	}
+	if ev := log.take(ctx); len(ev) != 1 || !strings.HasPrefix(ev[0], "404 ") {
+		t.Errorf("a missing page is not reported: %v", ev)
+	}
+
+	// Every other page loads without an error.
+	for _, p := range []string{"stages.html", "review.html", "owners/index.html", "owners/sofia.html"} {
+		if err := chromedp.Run(ctx, chromedp.EmulateViewport(1400, 1000), chromedp.Navigate(srv.URL+"/"+p), chromedp.WaitReady("footer", chromedp.ByQuery)); err != nil {
+			t.Fatal(err)
+		}
+		if ev := log.take(ctx); len(ev) > 0 {
+			t.Errorf("%s: %v", p, ev)
+		}
+	}
+	screenshot(t, ctx, shots, "owner-desktop", 1400)
+}
+
+// filterJS sets a field of the deals filter as a user would, and returns
+// the number of rows still shown.
+func filterJS(field, value string) string {
+	return fmt.Sprintf(`(function () {
+		var f = document.querySelector('form.filters');
+		f.elements[%q].value = %q;
+		f.dispatchEvent(new Event('input', {bubbles: true}));
+		return document.querySelectorAll('.deals-table tbody tr:not([hidden])').length;
+	})()`, field, value)
+}
+
+// failedResources lists the resources the page loaded with an HTTP error.
+const failedResources = `performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation'))
+	.filter(function (e) { return e.responseStatus >= 400; }).map(function (e) { return e.responseStatus + ' ' + e.name; })`
+
+func parse(s string) float64 {
+	var f float64
+	fmt.Sscan(s, &f)
+	return f
+}
+
+func readFile(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// screenshotDir is where browser tests save screenshots for people to look
+// at (git-ignored).
+func screenshotDir(t *testing.T) string {
+	dir, _ := filepath.Abs("../../screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// screenshot saves the whole page at a width.
+func screenshot(t *testing.T, ctx context.Context, dir, name string, width int64) {
+	t.Helper()
+	var buf []byte
+	err := chromedp.Run(ctx,
+		chromedp.EmulateViewport(width, 900),
+		chromedp.Reload(),
+		chromedp.WaitReady("footer", chromedp.ByQuery),
+		chromedp.Sleep(700*time.Millisecond),
+		chromedp.FullScreenshot(&buf, 100), // 100: PNG
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pipegen/pipegen/internal/metrics"
+	"github.com/pipegen/pipegen/internal/model"
+	"github.com/pipegen/pipegen/internal/site"
+)
+
+var buildCommand = &command{
+	name:    "build",
+	args:    "[--out DIR] [--as-of DATE] [--base-url URL] [--echarts FILE] [--dir DIR]",
+	summary: "write the dashboard as a static site",
+	help: `
+Build checks the repository, computes the metrics and writes the dashboard:
+an overview with the funnel and charts, every deal, every owner, the stages
+and what changed in the review window, plus metrics.json and deals.csv.
+
+The site is written in one step: a repository with errors, or any failure,
+writes nothing and leaves the previous site as it was. Links are relative,
+so the site works from any sub-path (--base-url sets canonical links) and
+from file://.
+
+The charting library comes from --echarts, else from the repository's
+node_modules/echarts (npm ci), else the pages load the pinned version from
+a public CDN, checked by its hash.`,
+	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+		dir := dirFlag(fs)
+		out := fs.String("out", "", "write the site into `DIR` (default: site/ in the repository)")
+		asOf := fs.String("as-of", "", "build as of `DATE` (YYYY-MM-DD); default as_of in pipeline.yaml, else today")
+		baseURL := fs.String("base-url", "", "the site's public `URL`, for canonical links")
+		echarts := fs.String("echarts", "", "serve this echarts.min.js `FILE` with the site")
+		return func(ctx context.Context, e *env, args []string) error {
+			if len(args) > 0 {
+				return &usageError{msg: fmt.Sprintf("build takes no arguments, got %q", args[0]), hint: "pass the repository with --dir and the output with --out"}
+			}
+			start := time.Now()
+			flagAsOf, err := parseDateFlag("as-of", *asOf)
+			if err != nil {
+				return err
+			}
+			if *baseURL != "" && !strings.HasPrefix(*baseURL, "https://") && !strings.HasPrefix(*baseURL, "http://") {
+				return &usageError{msg: fmt.Sprintf("--base-url %q is not a web address", *baseURL), hint: "write it like https://acme.github.io/sales-pipeline/"}
+			}
+			repo, err := loadChecked(e, *dir, flagAsOf)
+			if err != nil {
+				return err
+			}
+			lib, err := echartsLibrary(*dir, *echarts)
+			if err != nil {
+				return err
+			}
+			in := siteInput(repo, metrics.Options{AsOf: resolveAsOf(flagAsOf, repo.Pipeline)})
+			files, err := site.Render(in, site.Options{BaseURL: *baseURL, EditBase: editBase(repo.Pipeline, e.getenv), ECharts: lib})
+			if err != nil {
+				return err
+			}
+			target := *out
+			if target == "" {
+				target = filepath.Join(*dir, "site")
+			}
+			if err := site.Write(target, files); err != nil {
+				return err
+			}
+			pagesN := 0
+			for p := range files {
+				if strings.HasSuffix(p, ".html") {
+					pagesN++
+				}
+			}
+			fmt.Fprintf(e.stdout, "built %d pages for %d deals in %.2fs → %s\n", pagesN, len(in.Details.Deals), time.Since(start).Seconds(), target)
+			return nil
+		}
+	},
+}
+
+// siteInput computes everything the site shows.
+func siteInput(repo *model.Repo, opt metrics.Options) site.Input {
+	r := metrics.Compute(repo, opt)
+	in := site.Input{Repo: repo, Report: r, Details: metrics.ComputeDetails(repo, opt), Owners: map[string]*metrics.Report{}}
+	for _, o := range r.Owners {
+		in.Owners[o.ID] = metrics.ForOwner(repo, opt, o.ID)
+	}
+	return in
+}
+
+// echartsLibrary returns the local charting library to ship with the site:
+// the flag's file, else the repository's node_modules copy, else nil (CDN).
+func echartsLibrary(dir, flagPath string) ([]byte, error) {
+	if flagPath != "" {
+		b, err := os.ReadFile(flagPath)
+		if err != nil {
+			return nil, &usageError{msg: fmt.Sprintf("--echarts: %v", err)}
+		}
+		return b, nil
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "node_modules", "echarts", "dist", "echarts.min.js"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return b, err
+}
+
+// editBase is where a deal's path is appended for its "Edit this file"
+// link: the repository of the GitHub Actions run, else the repository
+// setting of pipeline.yaml.
+func editBase(p *model.Pipeline, getenv func(string) string) string {
+	server, repo, ref := getenv("GITHUB_SERVER_URL"), getenv("GITHUB_REPOSITORY"), getenv("GITHUB_REF_NAME")
+	if server != "" && repo != "" {
+		if ref == "" {
+			ref = "HEAD"
+		}
+		return strings.TrimSuffix(server, "/") + "/" + repo + "/edit/" + ref + "/"
+	}
+	if p.Repository != "" {
+		return strings.TrimSuffix(p.Repository, "/") + "/edit/HEAD/"
+	}
+	return ""
+}

@@ -1,0 +1,248 @@
+package site
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"github.com/pipegen/pipegen/internal/format"
+	"github.com/pipegen/pipegen/internal/metrics"
+	"github.com/pipegen/pipegen/internal/model"
+)
+
+// chart is one chart on a page: a container with a fixed id and the
+// chart's options, which html/template escapes into a JSON block that the
+// page's script reads. Options never reach the page as code.
+type chart struct {
+	ID      string // [A-Za-z0-9_] only: it is also used as an element id
+	Label   string // what the chart shows, for screen readers and the no-JS note
+	Height  int
+	Options map[string]any
+}
+
+// palette is the series colours, readable on light and dark backgrounds.
+var palette = []string{"#3d5afe", "#00bfa5", "#ff9100", "#e91e63", "#7c4dff", "#8d6e63", "#26a69a", "#ffca28"}
+
+// echartsOptions finishes a go-echarts chart into plain options.
+func echartsOptions(c interface {
+	Validate()
+	JSON() map[string]interface{}
+}) map[string]any {
+	c.Validate()
+	o := c.JSON()
+	o["color"] = palette
+	o["textStyle"] = map[string]any{"fontFamily": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"}
+	o["animationDuration"] = 400
+	delete(o, "toolbox")
+	return o
+}
+
+func baseOpts(legend bool) []charts.GlobalOpts {
+	return []charts.GlobalOpts{
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Top: "0"}),
+		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", Top: "40", Bottom: "3%", ContainLabel: opts.Bool(true)}),
+	}
+}
+
+// units turns cents into currency units for a chart axis.
+func units(m model.Money) float64 { return m.Float() }
+
+func pct(r metrics.Ratio) any {
+	if !r.Valid {
+		return nil
+	}
+	return math.Round(r.V*1000) / 10
+}
+
+func funnelChart(id string, stages []metrics.Stage, currency string) chart {
+	f := charts.NewFunnel()
+	f.SetGlobalOptions(
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+	)
+	top := 0
+	if len(stages) > 0 {
+		top = stages[0].Reached
+	}
+	data := make([]map[string]any, 0, len(stages))
+	for i, s := range stages {
+		label := fmt.Sprintf("%s · %s · %s", s.Name, format.Int(s.Reached), format.MoneyShort(s.ReachedValue, currency))
+		if i > 0 && stages[i-1].Reached > 0 && top > 0 {
+			label += fmt.Sprintf("\n%s prev · %s top",
+				format.Percent(float64(s.Reached)/float64(stages[i-1].Reached)), format.Percent(float64(s.Reached)/float64(top)))
+		}
+		data = append(data, map[string]any{
+			"name":  s.Name,
+			"value": s.Reached,
+			"label": map[string]any{"formatter": label},
+		})
+	}
+	f.AddSeries("Deals reached", nil, charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.Sort = "none" }))
+	o := echartsOptions(f)
+	// go-echarts has no funnel sizes: the series is written out here. The
+	// narrow end stays wide enough for its label.
+	o["series"] = []map[string]any{{
+		"name": "Deals reached", "type": "funnel", "sort": "none", "minSize": "50%", "maxSize": "100%", "gap": 2,
+		"left": "1%", "right": "1%", "top": 4, "bottom": 4, "data": data,
+		"label": map[string]any{"show": true, "position": "inside", "fontSize": 11, "color": "#fff", "lineHeight": 15},
+	}}
+	return chart{ID: id, Label: "Funnel: deals that reached each stage", Height: 40 + 50*len(stages), Options: o}
+}
+
+func conversionChart(id string, stages []metrics.Stage) chart {
+	b := charts.NewBar()
+	b.SetGlobalOptions(append(baseOpts(false),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Max: 100, AxisLabel: &opts.AxisLabel{Formatter: "{value}%"}}),
+	)...)
+	var names []string
+	var data []opts.BarData
+	for i := 0; i+1 < len(stages); i++ {
+		s := stages[i]
+		if s.ConversionToNext == nil {
+			continue
+		}
+		names = append(names, "→ "+stages[i+1].Name)
+		data = append(data, opts.BarData{Value: pct(*s.ConversionToNext)})
+	}
+	b.SetXAxis(names).AddSeries("Conversion to next stage (%)", data,
+		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "top", Formatter: "{c}%"}),
+		barWidth("48"))
+	return chart{ID: id, Label: "Conversion from each stage to the next", Height: 300, Options: echartsOptions(b)}
+}
+
+func timeChart(id string, stages []metrics.Stage) chart {
+	b := charts.NewBar()
+	b.SetGlobalOptions(append(baseOpts(true),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value"}))...)
+	var names []string
+	var mean, median []opts.BarData
+	var rot []opts.LineData
+	for _, s := range stages {
+		if s.Type != model.Open {
+			continue
+		}
+		names = append(names, s.Name)
+		mean = append(mean, opts.BarData{Value: ratioValue(s.AvgDays)})
+		median = append(median, opts.BarData{Value: ratioValue(s.MedianDays)})
+		var r any
+		if s.RotAfter != nil {
+			r = *s.RotAfter
+		}
+		rot = append(rot, opts.LineData{Value: r})
+	}
+	b.SetXAxis(names).
+		AddSeries("Mean days", mean, barWidth("28")).
+		AddSeries("Median days", median, barWidth("28"))
+	line := charts.NewLine()
+	line.SetXAxis(names).AddSeries("Rot after", rot, charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Width: 2}),
+		charts.WithLineChartOpts(opts.LineChart{Symbol: "diamond"}))
+	b.Overlap(line)
+	return chart{ID: id, Label: "Mean and median days in each stage against rot after", Height: 300, Options: echartsOptions(b)}
+}
+
+func ratioValue(r metrics.Ratio) any {
+	if !r.Valid {
+		return nil
+	}
+	return math.Round(r.V*10) / 10
+}
+
+func valueChart(id string, stages []metrics.Stage) chart {
+	b := charts.NewBar()
+	b.SetGlobalOptions(baseOpts(true)...)
+	var names []string
+	var open, weighted []opts.BarData
+	for _, s := range stages {
+		if s.Type != model.Open {
+			continue
+		}
+		names = append(names, s.Name)
+		open = append(open, opts.BarData{Value: units(s.OpenValue)})
+		weighted = append(weighted, opts.BarData{Value: units(s.WeightedValue)})
+	}
+	b.SetXAxis(names).
+		AddSeries("Open value", open, barWidth("32")).
+		AddSeries("Weighted value", weighted, barWidth("32"))
+	return chart{ID: id, Label: "Open and weighted value by stage", Height: 300, Options: echartsOptions(b)}
+}
+
+func targetChart(id string, rows []targetRow, targets []metrics.Target) chart {
+	b := charts.NewBar()
+	b.SetGlobalOptions(baseOpts(true)...)
+	var names []string
+	var won, forecast, target []opts.BarData
+	for i, t := range targets {
+		names = append(names, rows[i].Period+" "+rows[i].Who)
+		won = append(won, opts.BarData{Value: units(t.WonValue)})
+		forecast = append(forecast, opts.BarData{Value: units(t.Forecast)})
+		target = append(target, opts.BarData{Value: units(t.Revenue)})
+	}
+	b.SetXAxis(names).
+		AddSeries("Won", won).
+		AddSeries("Forecast", forecast).
+		AddSeries("Target", target, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#9aa5b8"}))
+	b.XYReversal()
+	return chart{ID: id, Label: "Won and forecast against each target", Height: max(220, 40+56*len(targets)), Options: echartsOptions(b)}
+}
+
+func trendChart(id string, months []metrics.Month) chart {
+	b := charts.NewBar()
+	b.SetGlobalOptions(baseOpts(true)...)
+	var names []string
+	var won, lost []opts.BarData
+	var created []opts.LineData
+	for _, m := range months {
+		names = append(names, m.Month)
+		won = append(won, opts.BarData{Value: m.Won})
+		lost = append(lost, opts.BarData{Value: m.Lost})
+		created = append(created, opts.LineData{Value: m.Created})
+	}
+	b.SetXAxis(names).
+		AddSeries("Won", won, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#00bfa5"})).
+		AddSeries("Lost", lost, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#9aa5b8"}))
+	line := charts.NewLine()
+	line.SetXAxis(names).AddSeries("Created", created, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#3d5afe"}),
+		charts.WithLineChartOpts(opts.LineChart{Smooth: opts.Bool(true)}))
+	b.Overlap(line)
+	return chart{ID: id, Label: "Deals created, won and lost by month", Height: 300, Options: echartsOptions(b)}
+}
+
+func lostChart(id string, reasons []metrics.ReasonCount) chart {
+	p := charts.NewPie()
+	p.SetGlobalOptions(
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+	)
+	var data []opts.PieData
+	for _, r := range reasons {
+		data = append(data, opts.PieData{Name: r.Reason, Value: r.Count})
+	}
+	p.AddSeries("Lost deals", data,
+		charts.WithPieChartOpts(opts.PieChart{Radius: []string{"45%", "70%"}}),
+		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Formatter: "{b}: {c}"}))
+	return chart{ID: id, Label: "Lost deals by reason", Height: 280, Options: echartsOptions(p)}
+}
+
+func sourceChart(id string, sources []metrics.Source) chart {
+	b := charts.NewBar()
+	b.SetGlobalOptions(baseOpts(true)...)
+	var names []string
+	var leads, won []opts.BarData
+	for _, s := range sources {
+		names = append(names, s.ID)
+		leads = append(leads, opts.BarData{Value: s.Leads})
+		won = append(won, opts.BarData{Value: s.WonDeals})
+	}
+	b.SetXAxis(names).
+		AddSeries("Leads", leads, barWidth("32")).
+		AddSeries("Won", won, barWidth("32"))
+	return chart{ID: id, Label: "Leads and won deals by source in this window", Height: 260, Options: echartsOptions(b)}
+}
+
+// barWidth caps the width of a series' bars, so few bars do not become slabs.
+func barWidth(w string) charts.SeriesOpts {
+	return charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.BarMaxWidth = w })
+}

@@ -1,0 +1,197 @@
+// Package site renders the dashboard: static HTML pages, their style sheet
+// and script, the chart options, metrics.json and deals.csv. It formats and
+// lays out numbers the metrics package computed; it computes none itself.
+package site
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/pipegen/pipegen/internal/metrics"
+	"github.com/pipegen/pipegen/internal/model"
+	"github.com/pipegen/pipegen/templates"
+)
+
+// Input is what the site shows: the repository, its report as of a day, the
+// details behind it, and one report per owner.
+type Input struct {
+	Repo    *model.Repo
+	Report  *metrics.Report
+	Details *metrics.Details
+	Owners  map[string]*metrics.Report
+}
+
+// Options tune the output.
+type Options struct {
+	// BaseURL is the site's public address, for canonical links; links
+	// between pages are relative, so the site works from any sub-path and
+	// from file://.
+	BaseURL string
+	// EditBase, when set, is the address to which a deal's file path is
+	// appended for its "Edit this file" link.
+	EditBase string
+	// ECharts is the charting library to serve from assets/; when nil the
+	// pages load the pinned version from the CDN, checked by its hash.
+	ECharts []byte
+}
+
+// The charting library the pages load when no local copy is given: the
+// version go-echarts writes options for, pinned with its hash.
+const (
+	EChartsVersion   = "5.6.0"
+	EChartsCDN       = "https://cdn.jsdelivr.net/npm/echarts@" + EChartsVersion + "/dist/echarts.min.js"
+	EChartsIntegrity = "sha384-pPi0zxBAoDu6+JXW/C68UZLvBUUtU+7zonhif43rqj7pxsGyqyqzcian2Rj37Rss"
+)
+
+// Files is a rendered site: file paths (slash-separated, relative to the
+// site's root) and their contents.
+type Files map[string][]byte
+
+// Paths returns the site's file paths, sorted.
+func (f Files) Paths() []string {
+	paths := make([]string, 0, len(f))
+	for p := range f {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	return paths
+}
+
+var pages = map[string]*template.Template{}
+
+func init() {
+	for _, name := range []string{"index", "deals", "deal", "owners", "owner", "stages", "review"} {
+		t := template.New("layout").Funcs(template.FuncMap{})
+		pages[name] = template.Must(t.ParseFS(templates.FS, "layout.html", name+".html"))
+	}
+}
+
+// page is what the layout of every page needs.
+type page struct {
+	Title     string
+	Root      string // "", "../", …: the way back to the site's root
+	Nav       string
+	Canonical string
+	Pipeline  *model.Pipeline
+	R         *metrics.Report
+	Review    string
+	Charts    bool
+	// EChartsSrc and EChartsIntegrity load the charting library.
+	EChartsSrc, EChartsIntegrity string
+	Data                         any
+}
+
+type renderer struct {
+	in    Input
+	opt   Options
+	p     *model.Pipeline
+	r     *metrics.Report
+	cur   string
+	owner map[string]model.Owner
+	files Files
+}
+
+// Render renders the whole site in memory.
+func Render(in Input, opt Options) (Files, error) {
+	rd := &renderer{in: in, opt: opt, p: in.Repo.Pipeline, r: in.Report, cur: in.Report.Currency, owner: map[string]model.Owner{}, files: Files{}}
+	for _, o := range rd.p.Owners {
+		rd.owner[o.ID] = o
+	}
+	steps := []func() error{rd.assets, rd.index, rd.dealsIndex, rd.dealPages, rd.ownerPages, rd.stages, rd.review, rd.data}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	return rd.files, nil
+}
+
+func (rd *renderer) assets() error {
+	for _, name := range []string{"style.css", "app.js", "favicon.svg"} {
+		b, err := fs.ReadFile(templates.FS, name)
+		if err != nil {
+			return err
+		}
+		rd.files["assets/"+name] = b
+	}
+	if rd.opt.ECharts != nil {
+		rd.files["assets/echarts.min.js"] = rd.opt.ECharts
+	}
+	return nil
+}
+
+// render executes a page template into the file at rel.
+func (rd *renderer) render(rel, tmpl, title, nav string, charts bool, data any) error {
+	depth := strings.Count(rel, "/")
+	pg := page{
+		Title: title, Root: strings.Repeat("../", depth), Nav: nav,
+		Pipeline: rd.p, R: rd.r, Review: rd.p.Review, Charts: charts, Data: data,
+	}
+	if rd.opt.BaseURL != "" {
+		pg.Canonical = strings.TrimSuffix(rd.opt.BaseURL, "/") + "/" + rel
+	}
+	if charts {
+		if rd.opt.ECharts != nil {
+			pg.EChartsSrc = pg.Root + "assets/echarts.min.js"
+		} else {
+			pg.EChartsSrc, pg.EChartsIntegrity = EChartsCDN, EChartsIntegrity
+		}
+	}
+	var b bytes.Buffer
+	if err := pages[tmpl].ExecuteTemplate(&b, "layout", pg); err != nil {
+		return fmt.Errorf("render %s: %w", rel, err)
+	}
+	rd.files[rel] = b.Bytes()
+	return nil
+}
+
+// dealHref is the link to a deal's page from a page at depth 0.
+func dealPath(id string) string { return "deals/" + id + ".html" }
+
+func ownerPath(id string) string { return "owners/" + id + ".html" }
+
+func (rd *renderer) ownerName(id string) string {
+	if o, ok := rd.owner[id]; ok && o.Name != "" {
+		return o.Name
+	}
+	return id
+}
+
+func (rd *renderer) stageName(id string) string {
+	if s := rd.p.Stage(id); s != nil {
+		return s.Title()
+	}
+	return id
+}
+
+func (rd *renderer) data() error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(rd.r); err != nil {
+		return err
+	}
+	rd.files["metrics.json"] = b.Bytes()
+	csv, err := dealsCSV(rd.in.Details.Deals, rd)
+	if err != nil {
+		return err
+	}
+	rd.files["deals.csv"] = csv
+	return nil
+}
+
+// rel returns the relative path from the page at from to the file at to,
+// both relative to the site's root.
+func rel(from, to string) string {
+	return strings.Repeat("../", strings.Count(from, "/")) + to
+}
+
+// pathDir is the folder of a site path.
+func pathDir(p string) string { return path.Dir(p) }

@@ -1,0 +1,552 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+
+	"github.com/pipegen/pipegen/internal/format"
+	"github.com/pipegen/pipegen/internal/metrics"
+	"github.com/pipegen/pipegen/internal/model"
+)
+
+type change struct{ Text, Class, Title string }
+
+type tile struct {
+	Label, Value, Prev string
+	Change             change
+}
+
+func (rd *renderer) value(f metrics.Field) string {
+	if !f.Valid {
+		return format.None
+	}
+	switch f.Kind {
+	case metrics.Amount:
+		return format.MoneyShort(model.Money(f.Value), rd.cur)
+	case metrics.AmountPerDay:
+		return format.MoneyShort(model.Money(f.Value), rd.cur) + "/day"
+	case metrics.Rate:
+		return format.Percent(f.Value)
+	case metrics.Days:
+		return format.Days(f.Value) + " days"
+	}
+	return format.Int(int(f.Value))
+}
+
+// changeOf describes how a KPI moved against the previous window, and
+// whether that is good news.
+func (rd *renderer) changeOf(cur, prev metrics.Field) change {
+	if !cur.Valid || !prev.Valid {
+		return change{Text: format.None, Class: "flat", Title: "no comparison: one of the windows has no value"}
+	}
+	d := cur.Value - prev.Value
+	var mag string
+	switch cur.Kind {
+	case metrics.Amount:
+		mag = format.MoneyShort(model.Money(math.Abs(d)), rd.cur)
+	case metrics.AmountPerDay:
+		mag = format.MoneyShort(model.Money(math.Abs(d)), rd.cur) + "/day"
+	case metrics.Rate:
+		d = math.Round(d*1000) / 1000
+		mag = format.Days(math.Abs(d)*100) + " pts"
+	case metrics.Days:
+		d = math.Round(d*10) / 10
+		mag = format.Days(math.Abs(d)) + " days"
+	default:
+		mag = format.Int(int(math.Abs(d)))
+	}
+	if cur.Kind == metrics.Amount || cur.Kind == metrics.AmountPerDay {
+		d = math.Round(d)
+	}
+	switch {
+	case d == 0:
+		return change{Text: "no change", Class: "flat"}
+	case (d > 0) == cur.HigherIsBetter:
+		return change{Text: arrow(d) + " " + mag, Class: "good", Title: "better than the previous window"}
+	}
+	return change{Text: arrow(d) + " " + mag, Class: "bad", Title: "worse than the previous window"}
+}
+
+func arrow(d float64) string {
+	if d > 0 {
+		return "▲"
+	}
+	return "▼"
+}
+
+type tileGroup struct {
+	Title string
+	Tiles []tile
+}
+
+// kpiGroups arranges the KPIs for reading: where the pipeline stands, what
+// the window brought, how leads convert and cost, and how customers fare.
+var kpiGroups = []struct {
+	title string
+	keys  []string
+}{
+	{"Pipeline now", []string{"open_deals", "open_value", "weighted_value", "stuck_deals", "overdue_deals"}},
+	{"This window", []string{"leads", "won_deals", "lost_deals", "won_value", "win_rate", "avg_deal_size", "sales_cycle_days", "sales_velocity"}},
+	{"Conversion and acquisition", []string{"qualification_rate", "lead_conversion_rate", "spend", "cost_per_lead", "cac", "email_open_rate"}},
+	{"Customers", []string{"churn_rate", "onboarding_success_rate"}},
+}
+
+// tileGroups returns the KPI tiles by group; keep, when set, chooses which.
+func (rd *renderer) tileGroups(cur, prev metrics.KPIs, keep func(string) bool) []tileGroup {
+	byKey := map[string]tile{}
+	pf := prev.Fields()
+	for i, f := range cur.Fields() {
+		byKey[f.Key] = tile{Label: f.Label, Value: rd.value(f), Prev: rd.value(pf[i]), Change: rd.changeOf(f, pf[i])}
+	}
+	var out []tileGroup
+	for _, g := range kpiGroups {
+		grp := tileGroup{Title: g.title}
+		for _, k := range g.keys {
+			if keep == nil || keep(k) {
+				grp.Tiles = append(grp.Tiles, byKey[k])
+			}
+		}
+		if len(grp.Tiles) > 0 {
+			out = append(out, grp)
+		}
+	}
+	return out
+}
+
+type funnelRow struct{ Name, Reached, Value, FromPrev, FromTop string }
+
+func (rd *renderer) funnelRows(stages []metrics.Stage) []funnelRow {
+	var rows []funnelRow
+	top := 0
+	if len(stages) > 0 {
+		top = stages[0].Reached
+	}
+	for i, s := range stages {
+		row := funnelRow{Name: s.Name, Reached: format.Int(s.Reached), Value: format.Money(s.ReachedValue, rd.cur), FromPrev: format.None, FromTop: format.None}
+		if i > 0 && stages[i-1].ConversionToNext != nil {
+			row.FromPrev = ratioText(*stages[i-1].ConversionToNext)
+		}
+		if top > 0 {
+			row.FromTop = format.Percent(float64(s.Reached) / float64(top))
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func ratioText(r metrics.Ratio) string {
+	if !r.Valid {
+		return format.None
+	}
+	return format.Percent(r.V)
+}
+
+func daysText(r metrics.Ratio) string {
+	if !r.Valid {
+		return format.None
+	}
+	return format.Days(r.V)
+}
+
+func (rd *renderer) moneyOrNone(m metrics.MoneyOrNull) string {
+	if !m.Valid {
+		return format.None
+	}
+	return format.Money(m.V, rd.cur)
+}
+
+type targetRow struct {
+	Period, Who, Revenue, Won, Attainment, Forecast, Coverage string
+	AttainmentPct                                             int
+}
+
+func (rd *renderer) targetRows(targets []metrics.Target) []targetRow {
+	var rows []targetRow
+	for _, t := range targets {
+		who := "Team"
+		if t.Owner != nil {
+			who = rd.ownerName(*t.Owner)
+		}
+		row := targetRow{Period: t.Period, Who: who, Revenue: format.Money(t.Revenue, rd.cur), Won: format.Money(t.WonValue, rd.cur),
+			Attainment: ratioText(t.Attainment), Forecast: format.Money(t.Forecast, rd.cur), Coverage: format.None}
+		if t.Coverage.Valid {
+			row.Coverage = fmt.Sprintf("%.1f×", t.Coverage.V)
+		}
+		if t.Attainment.Valid {
+			row.AttainmentPct = int(math.Min(100, math.Max(0, math.Round(t.Attainment.V*100))))
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+type stageRow struct {
+	Name, Avg, Median, Rot, Stuck, OpenCount, OpenValue, Weighted string
+	Open                                                          bool
+}
+
+type convRow struct{ From, To, Rate string }
+
+type sourceRow struct{ ID, Leads, Spend, CPL, Conversion, Won, CAC string }
+
+type linkRow struct {
+	Href, Title, Stage, Days, Over, Owner, Date, Value, Reason, From, To string
+}
+
+func (rd *renderer) index() error {
+	r := rd.r
+	d := rd.in.Details
+	data := struct {
+		Subtitle                        string
+		Tiles                           []tileGroup
+		Funnel, Conversion, Time, Value chart
+		Targets, Trend, Lost, Sources   chart
+		FunnelRows                      []funnelRow
+		ConversionRows                  []convRow
+		StageRows                       []stageRow
+		TargetRows                      []targetRow
+		CurrentTargets                  int
+		TrendRows                       []struct{ Month, Created, Won, Lost, WonValue string }
+		LostRows                        []struct{ Reason, Count, Value string }
+		SourceRows                      []sourceRow
+		StuckRows, OverdueRows          []linkRow
+	}{
+		Subtitle: fmt.Sprintf("As of %s. Tiles show the %s window %s – %s against the one before.",
+			r.AsOf, rd.p.Review, r.Window.From, r.Window.To),
+		Tiles:      rd.tileGroups(r.Current, r.Previous, nil),
+		Funnel:     funnelChart("chart_funnel", r.Stages, rd.cur),
+		Conversion: conversionChart("chart_conversion", r.Stages),
+		Time:       timeChart("chart_time", r.Stages),
+		Value:      valueChart("chart_value", r.Stages),
+		Trend:      trendChart("chart_trend", d.Trend),
+		Lost:       lostChart("chart_lost", d.LostReasons),
+		Sources:    sourceChart("chart_sources", r.Sources),
+		FunnelRows: rd.funnelRows(r.Stages),
+		TargetRows: rd.targetRows(r.Targets),
+	}
+	// The chart shows the targets whose period is under way; the table has all.
+	var nowRows []targetRow
+	var nowTargets []metrics.Target
+	for i, t := range r.Targets {
+		if p, err := model.ParsePeriod(t.Period); err == nil && p.Contains(r.AsOf) {
+			nowRows = append(nowRows, data.TargetRows[i])
+			nowTargets = append(nowTargets, t)
+		}
+	}
+	data.Targets = targetChart("chart_targets", nowRows, nowTargets)
+	data.CurrentTargets = len(nowTargets)
+	for i, s := range r.Stages {
+		if s.ConversionToNext != nil && i+1 < len(r.Stages) {
+			data.ConversionRows = append(data.ConversionRows, convRow{From: s.Name, To: r.Stages[i+1].Name, Rate: ratioText(*s.ConversionToNext)})
+		}
+		row := stageRow{Name: s.Name, Avg: daysText(s.AvgDays), Median: daysText(s.MedianDays), Rot: format.None,
+			Stuck: format.Int(s.Stuck), OpenCount: format.Int(s.OpenCount), OpenValue: format.Money(s.OpenValue, rd.cur),
+			Weighted: format.Money(s.WeightedValue, rd.cur), Open: s.Type == model.Open}
+		if s.RotAfter != nil {
+			row.Rot = format.Int(*s.RotAfter) + " days"
+		}
+		if row.Open {
+			data.StageRows = append(data.StageRows, row)
+		}
+	}
+	for _, m := range d.Trend {
+		data.TrendRows = append(data.TrendRows, struct{ Month, Created, Won, Lost, WonValue string }{
+			m.Month, format.Int(m.Created), format.Int(m.Won), format.Int(m.Lost), format.Money(m.WonValue, rd.cur)})
+	}
+	for _, l := range d.LostReasons {
+		data.LostRows = append(data.LostRows, struct{ Reason, Count, Value string }{l.Reason, format.Int(l.Count), format.Money(l.Value, rd.cur)})
+	}
+	for _, s := range r.Sources {
+		data.SourceRows = append(data.SourceRows, sourceRow{ID: s.ID, Leads: format.Int(s.Leads), Spend: format.Money(s.Spend, rd.cur),
+			CPL: rd.moneyOrNone(s.CostPerLead), Conversion: ratioText(s.LeadConversionRate), Won: format.Int(s.WonDeals), CAC: rd.moneyOrNone(s.CAC)})
+	}
+	rows := rd.rowsByID()
+	for _, s := range r.Stuck {
+		row := rows[s.ID]
+		data.StuckRows = append(data.StuckRows, linkRow{Href: dealPath(s.ID), Title: row.Title, Stage: rd.stageName(s.Stage),
+			Days: format.Int(s.DaysInStage), Over: format.Int(s.DaysInStage-s.RotAfter) + " days", Owner: rd.ownerName(row.Owner)})
+	}
+	for _, o := range r.Overdue {
+		data.OverdueRows = append(data.OverdueRows, linkRow{Href: dealPath(o.ID), Title: rows[o.ID].Title, Stage: rd.stageName(o.Stage),
+			Date: o.ExpectedClose.String(), Days: format.Int(o.DaysOverdue), Value: format.Money(o.Value, rd.cur)})
+	}
+	return rd.render("index.html", "index", "Overview", "overview", true, data)
+}
+
+func (rd *renderer) rowsByID() map[string]*metrics.DealRow {
+	m := make(map[string]*metrics.DealRow, len(rd.in.Details.Deals))
+	for i := range rd.in.Details.Deals {
+		m[rd.in.Details.Deals[i].ID] = &rd.in.Details.Deals[i]
+	}
+	return m
+}
+
+// dealTable is the data of the "dealtable" template.
+type dealTable struct {
+	Rows   []dealTableRow
+	Owners []struct{ ID, Name string }
+	Stages []struct{ ID, Name string }
+}
+
+type dealTableRow struct {
+	Href, Title, Company, Owner, OwnerName, Stage, StageName string
+	Status                                                   model.StageType
+	Value, Prob, ExpectedClose, Source                       string
+	ValueSort, ProbSort                                      string
+	Days                                                     int
+	Stuck, Overdue                                           bool
+}
+
+func (rd *renderer) dealTable(from string, deals []metrics.DealRow) dealTable {
+	var t dealTable
+	for _, d := range deals {
+		row := dealTableRow{
+			Href: rel(from, dealPath(d.ID)), Title: d.Title, Company: d.Company, Owner: d.Owner, OwnerName: rd.ownerName(d.Owner),
+			Stage: d.Stage, StageName: d.StageName, Status: d.Status, Value: format.None, ValueSort: "-1",
+			Prob: format.Percent(d.Probability), ProbSort: fmt.Sprint(d.Probability), ExpectedClose: d.ExpectedClose.String(),
+			Source: d.Source, Days: d.DaysInStage, Stuck: d.Stuck, Overdue: d.Overdue,
+		}
+		if d.HasValue {
+			row.Value, row.ValueSort = format.Money(d.Value, rd.cur), d.Value.String()
+		}
+		if d.Status != model.Open {
+			row.Prob, row.ProbSort = format.None, "-1"
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	seen := map[string]bool{}
+	for _, o := range rd.r.Owners {
+		t.Owners = append(t.Owners, struct{ ID, Name string }{o.ID, rd.ownerName(o.ID)})
+		seen[o.ID] = true
+	}
+	for _, s := range rd.p.Stages {
+		t.Stages = append(t.Stages, struct{ ID, Name string }{s.ID, s.Title()})
+	}
+	return t
+}
+
+func (rd *renderer) dealsIndex() error {
+	return rd.render("deals/index.html", "deals", "Deals", "deals", false, rd.dealTable("deals/index.html", rd.in.Details.Deals))
+}
+
+func (rd *renderer) dealPages() error {
+	for _, d := range rd.in.Details.Deals {
+		if err := rd.dealPage(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (rd *renderer) dealPage(d metrics.DealRow) error {
+	p := dealPath(d.ID)
+	type stay struct {
+		From, StageName, Reason string
+		Days                    int
+		Current, Final          bool
+	}
+	data := struct {
+		ID, Title, Company, Source, OwnerName, OwnerHref, EditURL string
+		StageName, Value, Weighted, Probability, ProbabilityFrom  string
+		Created, Closed, ExpectedClose, Emails, Onboarding        string
+		Status                                                    model.StageType
+		DaysInStage, CycleDays                                    int
+		Stuck, Overdue                                            bool
+		Timeline                                                  []stay
+		Contacts                                                  []model.Contact
+		Notes                                                     template.HTML
+	}{
+		ID: d.ID, Title: d.Title, Company: d.Company, Source: d.Source, OwnerName: rd.ownerName(d.Owner),
+		OwnerHref: rel(p, ownerPath(d.Owner)), StageName: d.StageName, Status: d.Status, DaysInStage: d.DaysInStage,
+		Value: format.None, Probability: format.Percent(d.Probability), ProbabilityFrom: "the stage's probability",
+		Created: d.Created.String(), Closed: d.Closed.String(), ExpectedClose: d.ExpectedClose.String(),
+		Stuck: d.Stuck, Overdue: d.Overdue, Contacts: d.Deal.Contacts,
+	}
+	if !d.Closed.IsZero() {
+		data.CycleDays = int(d.Closed - d.Created)
+	}
+	if d.ExpectedClose.IsZero() {
+		data.ExpectedClose = format.None
+	}
+	if d.HasValue {
+		data.Value = format.Money(d.Value, rd.cur)
+	}
+	if d.Status == model.Open {
+		data.Weighted = format.Money(d.Weighted, rd.cur)
+	}
+	if d.Deal.HasProb {
+		data.ProbabilityFrom = "set on the deal"
+	}
+	if d.Status != model.Open {
+		data.Probability, data.ProbabilityFrom = format.None, "closed"
+	}
+	if rd.opt.EditBase != "" {
+		data.EditURL = rd.opt.EditBase + d.File
+	}
+	if e := d.Deal.Emails; e.Set {
+		data.Emails = fmt.Sprintf("Emails: %d sent, %d opened.", e.Sent, e.Opened)
+	}
+	if o := d.Deal.Onboarding; o != nil && d.Status == model.Won {
+		switch {
+		case o.Status == model.OnboardingInProgress || o.Date > rd.r.AsOf:
+			data.Onboarding = "Onboarding in progress."
+		default:
+			data.Onboarding = fmt.Sprintf("Onboarding %s on %s.", o.Status, o.Date)
+		}
+		if !d.Deal.Churned.IsZero() && d.Deal.Churned <= rd.r.AsOf {
+			data.Onboarding += fmt.Sprintf(" Churned on %s.", d.Deal.Churned)
+		}
+	}
+	for _, s := range d.Timeline {
+		data.Timeline = append(data.Timeline, stay{From: s.From.String(), StageName: s.StageName, Reason: s.Reason, Days: s.Days,
+			Current: s.Current, Final: s.Current && d.Status != model.Open})
+	}
+	notes, err := markdown(d.Deal.Notes)
+	if err != nil {
+		return fmt.Errorf("render notes of %s: %w", d.ID, err)
+	}
+	data.Notes = notes
+	return rd.render(p, "deal", d.Title, "deals", false, data)
+}
+
+func (rd *renderer) ownerPages() error {
+	type ownerRow struct {
+		Href, Name, Team, Leads, Open, OpenValue, Weighted, Won, WonValue, WinRate, Stuck string
+		OpenValueSort, WeightedSort, WonValueSort, WinRateSort                            string
+	}
+	var rows []ownerRow
+	for _, o := range rd.r.Owners {
+		team := ""
+		if ow, ok := rd.owner[o.ID]; ok {
+			team = ow.Team
+		}
+		winSort := "-1"
+		if o.WinRate.Valid {
+			winSort = fmt.Sprint(o.WinRate.V)
+		}
+		rows = append(rows, ownerRow{
+			Href: rel("owners/index.html", ownerPath(o.ID)), Name: rd.ownerName(o.ID), Team: team, Leads: format.Int(o.Leads),
+			Open: format.Int(o.OpenDeals), OpenValue: format.Money(o.OpenValue, rd.cur), Weighted: format.Money(o.WeightedValue, rd.cur),
+			Won: format.Int(o.WonDeals), WonValue: format.Money(o.WonValue, rd.cur), WinRate: ratioText(o.WinRate), Stuck: format.Int(o.StuckDeals),
+			OpenValueSort: o.OpenValue.String(), WeightedSort: o.WeightedValue.String(), WonValueSort: o.WonValue.String(), WinRateSort: winSort,
+		})
+		if err := rd.ownerPage(o); err != nil {
+			return err
+		}
+	}
+	return rd.render("owners/index.html", "owners", "Owners", "owners", false, struct{ Rows []ownerRow }{rows})
+}
+
+// ownerKPIs are the tiles of an owner's page: spend is not tied to owners.
+var ownerKPIs = map[string]bool{
+	"open_deals": true, "open_value": true, "weighted_value": true, "stuck_deals": true, "overdue_deals": true,
+	"leads": true, "lead_conversion_rate": true, "won_deals": true, "lost_deals": true, "won_value": true,
+	"win_rate": true, "avg_deal_size": true, "sales_cycle_days": true,
+}
+
+func (rd *renderer) ownerPage(o metrics.Owner) error {
+	p := ownerPath(o.ID)
+	r := rd.in.Owners[o.ID]
+	if r == nil {
+		return fmt.Errorf("render owner %s: no report", o.ID)
+	}
+	var deals []metrics.DealRow
+	for _, d := range rd.in.Details.Deals {
+		if d.Owner == o.ID {
+			deals = append(deals, d)
+		}
+	}
+	team := ""
+	if ow, ok := rd.owner[o.ID]; ok {
+		team = ow.Team
+	}
+	data := struct {
+		ID, Name, Team string
+		Tiles          []tileGroup
+		Funnel         chart
+		FunnelRows     []funnelRow
+		TargetRows     []targetRow
+		Deals          dealTable
+	}{
+		ID: o.ID, Name: rd.ownerName(o.ID), Team: team,
+		Tiles:      rd.tileGroups(r.Current, r.Previous, func(k string) bool { return ownerKPIs[k] }),
+		Funnel:     funnelChart("chart_owner_funnel", r.Stages, rd.cur),
+		FunnelRows: rd.funnelRows(r.Stages),
+		TargetRows: rd.targetRows(r.Targets),
+		Deals:      rd.dealTable(p, deals),
+	}
+	return rd.render(p, "owner", data.Name, "owners", true, data)
+}
+
+func (rd *renderer) stages() error {
+	type next struct{ ID, Name string }
+	type stageView struct {
+		ID, Name, Probability, RotAfter string
+		Type                            model.StageType
+		Entry                           bool
+		Requires                        []string
+		Next                            []next
+		Open                            string
+		Guide                           template.HTML
+	}
+	open := map[string]int{}
+	for _, s := range rd.r.Stages {
+		open[s.ID] = s.OpenCount
+	}
+	var views []stageView
+	for _, s := range rd.p.Stages {
+		v := stageView{ID: s.ID, Name: s.Title(), Type: s.Type, Entry: s.Entry || s.ID == rd.p.Stages[0].ID, Open: format.Int(open[s.ID])}
+		if s.Type == model.Open {
+			v.Probability = format.Percent(s.Probability)
+		}
+		if s.HasRotAfter {
+			v.RotAfter = format.Int(s.RotAfter) + " days"
+		}
+		for _, r := range s.Requires {
+			v.Requires = append(v.Requires, r.ID)
+		}
+		for _, n := range rd.p.Allowed(s.ID) {
+			v.Next = append(v.Next, next{ID: n, Name: rd.stageName(n)})
+		}
+		g, err := markdown(s.Guide)
+		if err != nil {
+			return fmt.Errorf("render guide of stage %s: %w", s.ID, err)
+		}
+		v.Guide = g
+		views = append(views, v)
+	}
+	return rd.render("stages.html", "stages", "Stages", "stages", false, struct{ Stages []stageView }{views})
+}
+
+func (rd *renderer) review() error {
+	rv := rd.in.Details.Review
+	rows := rd.rowsByID()
+	moveRows := func(ms []metrics.ReviewMove) []linkRow {
+		var out []linkRow
+		for _, m := range ms {
+			out = append(out, linkRow{Href: dealPath(m.Deal), Title: m.Title, Date: m.Date.String(), From: rd.stageName(m.From),
+				To: rd.stageName(m.To), Value: format.Money(m.Value, rd.cur), Reason: m.Reason})
+		}
+		return out
+	}
+	sum := func(ms []metrics.ReviewMove) string {
+		var t model.Money
+		for _, m := range ms {
+			t += m.Value
+		}
+		return format.Money(t, rd.cur)
+	}
+	data := struct {
+		New, Moves, Won, Lost, Stuck []linkRow
+		WonValue, LostValue          string
+	}{Moves: moveRows(rv.Moves), Won: moveRows(rv.Won), Lost: moveRows(rv.Lost), WonValue: sum(rv.Won), LostValue: sum(rv.Lost)}
+	for _, id := range rv.New {
+		d := rows[id]
+		data.New = append(data.New, linkRow{Href: dealPath(id), Title: d.Title, Date: d.Created.String(), Owner: rd.ownerName(d.Owner), Value: format.Money(d.Value, rd.cur)})
+	}
+	for _, s := range rv.BecameStuck {
+		data.Stuck = append(data.Stuck, linkRow{Href: dealPath(s.Deal), Title: s.Title, Stage: rd.stageName(s.Stage), Date: s.Since.String(), Days: format.Int(s.DaysInStage)})
+	}
+	return rd.render("review.html", "review", "Review", "review", false, data)
+}

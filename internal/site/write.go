@@ -1,0 +1,95 @@
+package site
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+)
+
+// marker is a file every site pipegen writes, so that it only ever replaces
+// a folder it wrote itself.
+const marker = ".pipegen-site"
+
+// Write puts the site into the folder out, replacing what was there in one
+// step: the files are written to a new folder beside it, which then takes
+// out's place. A failure leaves the previous site exactly as it was.
+func Write(out string, files Files) error {
+	out = filepath.Clean(out)
+	if info, err := os.Stat(out); err == nil {
+		if !info.IsDir() {
+			return fmt.Errorf("%s exists and is not a folder", out)
+		}
+		if err := replaceable(out); err != nil {
+			return err
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	parent, base := filepath.Dir(out), filepath.Base(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+base+".new-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp) // after a swap, this removes the old site
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return err
+	}
+	for _, p := range files.Paths() {
+		full := filepath.Join(tmp, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(full, files[p], 0o644); err != nil {
+			return err
+		}
+	}
+	if err := os.WriteFile(filepath.Join(tmp, marker), []byte("written by pipegen build; the whole folder is replaced on each build\n"), 0o644); err != nil {
+		return err
+	}
+	return swap(tmp, out)
+}
+
+// replaceable refuses to replace a folder that pipegen did not write: an
+// empty folder or an earlier site may go, anything else stays.
+func replaceable(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, marker)); err == nil {
+		return nil
+	}
+	return fmt.Errorf("refusing to replace %s: it is not empty and was not written by pipegen build (choose another --out)", dir)
+}
+
+// swap makes the folder fresh take the place of out; on return fresh holds
+// the previous site (or nothing), for the caller to remove.
+func swap(fresh, out string) error {
+	if _, err := os.Stat(out); errors.Is(err, fs.ErrNotExist) {
+		return os.Rename(fresh, out)
+	}
+	if runtime.GOOS == "linux" {
+		if err := exchange(fresh, out); err == nil {
+			return nil
+		}
+	}
+	// Elsewhere: two renames, with a brief moment where out is missing.
+	old := fresh + ".old"
+	if err := os.Rename(out, old); err != nil {
+		return err
+	}
+	if err := os.Rename(fresh, out); err != nil {
+		os.Rename(old, out)
+		return err
+	}
+	return os.Rename(old, fresh)
+}

@@ -1,0 +1,136 @@
+// pipegen dashboard: draws the charts from the JSON blocks of the page, and
+// makes tables sortable and the deals table filterable. Plain JavaScript,
+// no framework; every number is also in the page's tables.
+(function () {
+  'use strict';
+
+  var dark = window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches;
+
+  function charts() {
+    var blocks = document.querySelectorAll('script[type="application/json"][data-chart]');
+    if (!blocks.length) return;
+    var failed = typeof window.echarts === 'undefined';
+    var instances = [];
+    blocks.forEach(function (block) {
+      var el = document.getElementById(block.getAttribute('data-chart'));
+      if (!el) return;
+      if (failed) {
+        el.classList.add('failed');
+        el.querySelector('.chart-note').textContent =
+          'The charting library did not load, so this chart cannot be drawn; the numbers are in the table below.';
+        return;
+      }
+      var options;
+      try {
+        options = JSON.parse(block.textContent);
+      } catch (e) {
+        el.classList.add('failed');
+        return;
+      }
+      if (el.clientWidth < 480) narrow(options);
+      el.textContent = '';
+      var chart = window.echarts.init(el, dark ? 'dark' : null, { renderer: 'canvas' });
+      if (dark) options.backgroundColor = 'transparent';
+      chart.setOption(options);
+      el.setAttribute('data-rendered', 'true');
+      instances.push(chart);
+    });
+    var pending = null;
+    window.addEventListener('resize', function () {
+      clearTimeout(pending);
+      pending = setTimeout(function () {
+        instances.forEach(function (c) { c.resize(); });
+      }, 100);
+    });
+  }
+
+  // narrow tilts the category labels of a chart on a small screen so that
+  // every label shows without overlapping.
+  function narrow(options) {
+    var axes = [].concat(options.xAxis || []);
+    axes.forEach(function (axis) {
+      if (axis && (axis.type === 'category' || (!axis.type && axis.data))) {
+        axis.axisLabel = Object.assign({}, axis.axisLabel, { interval: 0, rotate: 35, fontSize: 10 });
+      }
+    });
+  }
+
+  function cellValue(row, index, type) {
+    var cell = row.cells[index];
+    if (!cell) return '';
+    var v = cell.hasAttribute('data-value') ? cell.getAttribute('data-value') : cell.textContent.trim();
+    if (type === 'number') {
+      var n = parseFloat(v);
+      return isNaN(n) ? -Infinity : n;
+    }
+    return v.toLowerCase();
+  }
+
+  function sortable(table) {
+    var heads = table.tHead ? table.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(heads, function (th, index) {
+      var type = th.getAttribute('data-type');
+      if (!type) return;
+      th.tabIndex = 0;
+      th.setAttribute('role', 'columnheader');
+      function sort() {
+        var asc = th.getAttribute('aria-sort') !== 'ascending';
+        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute('aria-sort'); });
+        th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = cellValue(a, index, type), y = cellValue(b, index, type);
+          if (x < y) return asc ? -1 : 1;
+          if (x > y) return asc ? 1 : -1;
+          return 0;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      }
+      th.addEventListener('click', sort);
+      th.addEventListener('keydown', function (e) {
+        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sort(); }
+      });
+    });
+  }
+
+  function filterable(form) {
+    var target = document.getElementById(form.getAttribute('data-filter-for'));
+    if (!target) return;
+    var table = target.querySelector('table');
+    var out = form.querySelector('output');
+    form.hidden = false;
+    function apply() {
+      var q = form.elements.q.value.trim().toLowerCase();
+      var owner = form.elements.owner.value;
+      var stage = form.elements.stage.value;
+      var status = form.elements.status.value;
+      var shown = 0, total = 0;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        total++;
+        var ok = (!owner || row.getAttribute('data-owner') === owner) &&
+          (!stage || row.getAttribute('data-stage') === stage) &&
+          (!status || row.getAttribute('data-status') === status) &&
+          (!q || row.textContent.toLowerCase().indexOf(q) >= 0);
+        row.hidden = !ok;
+        if (ok) shown++;
+      });
+      if (out) out.textContent = shown === total ? total + ' deals' : shown + ' of ' + total + ' deals';
+    }
+    form.addEventListener('input', apply);
+    form.addEventListener('submit', function (e) { e.preventDefault(); });
+    apply();
+  }
+
+  function start() {
+    charts();
+    document.querySelectorAll('table[data-sortable]').forEach(sortable);
+    document.querySelectorAll('form[data-filter-for]').forEach(filterable);
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', start);
+  } else {
+    start();
+  }
+})();
