@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -172,10 +173,7 @@ func (rd *renderer) stageName(id string) string {
 
 func (rd *renderer) data() error {
 	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(rd.r); err != nil {
+	if err := writeJSON(&b, rd.r); err != nil {
 		return err
 	}
 	rd.files["metrics.json"] = b.Bytes()
@@ -185,6 +183,14 @@ func (rd *renderer) data() error {
 	}
 	rd.files["deals.csv"] = csv
 	return nil
+}
+
+// writeJSON writes v as pipegen metrics --format json does.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }
 
 // rel returns the relative path from the page at from to the file at to,

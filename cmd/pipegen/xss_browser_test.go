@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// hostileRepo writes a repository whose every user-controlled string tries
+// to run script: pipeline name, owner, team, stage names and guides, deal
+// ids, titles, companies, sources, contacts, notes and lost reasons.
+func hostileRepo(t *testing.T) string {
+	dir := t.TempDir()
+	files := map[string]string{
+		"pipeline.yaml": `name: "<script>alert('name')</script>"
+currency: USD
+owners: [{id: ann, name: "<b onmouseover=alert('owner')>Ann</b>", team: "</script><script>alert('team')</script>"}]
+stages:
+  - {id: lead, name: "</script><img src=x onerror=alert('stage')>", probability: 0.1, rot_after: 1,
+     guide: "<script>alert('guide')</script> [click](javascript:alert('guide-link'))"}
+  - {id: won, name: "__f__alert('f')__f__", type: won}
+  - {id: lost, type: lost}
+targets:
+  - {period: 2026-11, owner: ann, revenue: 100}
+`,
+		"deals/<img src=x onerror=alert('id')>.yaml": `{title: "</script><script>alert('title')</script>", company: "<img src=x onerror=alert('company')>",
+  owner: ann, source: "\"><script>alert('source')</script>", value: 10,
+  contacts: [{name: "<svg onload=alert('contact')>", email: "x@y.example", role: "<iframe src=javascript:alert('role')>"}],
+  notes: "<script>alert('notes')</script>\n\n[x](javascript:alert('link')) __f__alert('f2')__f__\n\n<img src=x onerror=alert('img')>",
+  history: [{stage: lead, date: 2026-11-01}]}
+`,
+		"deals/lost.yaml": `{title: "x\u2028y</title><script>alert('t2')</script>", owner: ann, value: 5,
+  history: [{stage: lead, date: 2026-11-02}, {stage: lost, date: 2026-11-03, reason: "<svg onload=alert('reason')>"}]}
+`,
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// In a real browser, no hostile string runs: no dialog opens, the alert
+// hook is never called, and the charts still draw.
+func TestHostileSiteInBrowser(t *testing.T) {
+	lib := localECharts(t)
+	ctx, log := browser(t)
+	srv, out := buildSite(t, hostileRepo(t), "--echarts", lib, "--as-of", "2026-11-27")
+	hook := `window.__xss = 0; window.alert = window.confirm = window.prompt = function () { window.__xss++; };`
+	if err := chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+		_, err := page.AddScriptToEvaluateOnNewDocument(hook).Do(ctx)
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
+	var pages []string
+	filepath.Walk(out, func(p string, info os.FileInfo, err error) error {
+		if err == nil && strings.HasSuffix(p, ".html") {
+			rel, _ := filepath.Rel(out, p)
+			pages = append(pages, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if len(pages) < 8 {
+		t.Fatalf("only %d pages built", len(pages))
+	}
+	for _, p := range pages {
+		var calls int
+		var title string
+		err := chromedp.Run(ctx,
+			chromedp.Navigate(srv.URL+"/"+escapePath(p)),
+			chromedp.WaitReady("footer", chromedp.ByQuery),
+			chromedp.Sleep(150*time.Millisecond),
+			chromedp.Evaluate(`window.__xss`, &calls),
+			chromedp.Title(&title),
+		)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if calls != 0 {
+			t.Errorf("%s: script from user data ran (%d alert calls)", p, calls)
+		}
+		for _, ev := range log.take(ctx) {
+			t.Errorf("%s: %s", p, ev)
+		}
+	}
+	var rendered int
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(srv.URL+"/index.html"),
+		chromedp.WaitVisible(`#chart_funnel canvas`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll('.chart[data-rendered="true"]').length`, &rendered),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if rendered == 0 {
+		t.Errorf("charts did not draw with hostile names")
+	}
+	// The hook does catch a script that runs.
+	var calls int
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`alert('control'); window.__xss`, &calls)); err != nil || calls != 1 {
+		t.Errorf("the alert hook is not in place: %d calls, %v", calls, err)
+	}
+}
+
+// escapePath escapes each segment of a site path for a URL.
+func escapePath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		parts[i] = (&url.URL{Path: s}).EscapedPath()
+	}
+	return strings.Join(parts, "/")
+}

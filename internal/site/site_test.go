@@ -1,0 +1,272 @@
+package site
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/pipegen/pipegen/internal/check"
+	"github.com/pipegen/pipegen/internal/diag"
+	"github.com/pipegen/pipegen/internal/load"
+	"github.com/pipegen/pipegen/internal/metrics"
+	"github.com/pipegen/pipegen/internal/model"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const pipeline = `name: Test Sales
+currency: EUR
+review: weekly
+repository: https://github.com/acme/sales
+owners: [{id: ann, name: Ann Lee, team: EMEA}, {id: bob, name: Bob Stone, team: APAC}]
+sources: [web, ref]
+lost_reasons: [budget, timing]
+stages:
+  - {id: lead, name: Prospecting, probability: 0.1, rot_after: 10, guide: "Find the **budget holder**.\n\n- call\n- email"}
+  - {id: qual, name: Qualified, probability: 0.3, rot_after: 10}
+  - {id: won, name: Closed won, type: won}
+  - {id: lost, name: Closed lost, type: lost, requires: [reason]}
+targets:
+  - {period: 2026-11, revenue: 10000}
+  - {period: 2026-Q4, owner: ann, revenue: 4000}
+spend:
+  - {month: 2026-11, source: web, amount: 3000}
+`
+
+var deals = map[string]string{
+	"acme": `{title: Acme — analytics, company: Acme, owner: ann, source: web, value: 1200.50, expected_close: 2026-11-20,
+	  notes: "Champion is the **CFO**.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+	  contacts: [{name: Maria, email: maria@acme.example, role: CFO}],
+	  history: [{stage: lead, date: 2026-10-01}, {stage: qual, date: 2026-10-05}]}`,
+	"emea/bolt": `{title: Bolt, owner: bob, source: ref, value: 800,
+	  history: [{stage: lead, date: 2026-11-01}, {stage: qual, date: 2026-11-02}, {stage: won, date: 2026-11-24}],
+	  onboarding: {status: in_progress}}`,
+	"cora": `{title: Cora, owner: ann, value: 300, history: [{stage: lead, date: 2026-11-20}, {stage: lost, date: 2026-11-22, reason: budget}]}`,
+	"dune": `{title: Dune, owner: bob, source: web, value: 5000, history: [{stage: lead, date: 2026-11-25}]}`,
+}
+
+// build loads a repository from text, checks it and renders its site.
+func build(t testing.TB, pipelineSrc string, dealSrc map[string]string, opt Options) (Files, Input) {
+	t.Helper()
+	p, diags := load.ParsePipeline("pipeline.yaml", []byte(pipelineSrc))
+	repo := &model.Repo{Pipeline: p}
+	ids := make([]string, 0, len(dealSrc))
+	for id := range dealSrc {
+		ids = append(ids, id)
+	}
+	sortStrings(ids)
+	for _, id := range ids {
+		d, dd := load.ParseDeal("deals/"+id+".yaml", id, []byte(dealSrc[id]))
+		repo.Deals = append(repo.Deals, d)
+		diags = append(diags, dd...)
+	}
+	asOf, _ := model.ParseDate("2026-11-27")
+	diags = append(diags, check.Check(repo, check.Options{Today: asOf})...)
+	if diag.HasErrors(diags) {
+		t.Fatalf("fixture has errors: %v", diags)
+	}
+	mo := metrics.Options{AsOf: asOf}
+	r := metrics.Compute(repo, mo)
+	in := Input{Repo: repo, Report: r, Details: metrics.ComputeDetails(repo, mo), Owners: map[string]*metrics.Report{}}
+	for _, o := range r.Owners {
+		in.Owners[o.ID] = metrics.ForOwner(repo, mo, o.ID)
+	}
+	files, err := Render(in, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files, in
+}
+
+func sortStrings(s []string) {
+	for i := range s {
+		for j := i + 1; j < len(s); j++ {
+			if s[j] < s[i] {
+				s[i], s[j] = s[j], s[i]
+			}
+		}
+	}
+}
+
+func TestPages(t *testing.T) {
+	files, _ := build(t, pipeline, deals, Options{EditBase: "https://github.com/acme/sales/edit/HEAD/"})
+	want := []string{
+		"assets/app.js", "assets/favicon.svg", "assets/style.css", "deals.csv", "deals/acme.html", "deals/cora.html",
+		"deals/dune.html", "deals/emea/bolt.html", "deals/index.html", "index.html", "metrics.json",
+		"owners/ann.html", "owners/bob.html", "owners/index.html", "review.html", "stages.html",
+	}
+	if got := strings.Join(files.Paths(), " "); got != strings.Join(want, " ") {
+		t.Errorf("site files:\n%s\nwant\n%s", got, strings.Join(want, " "))
+	}
+	page := string(files["deals/emea/bolt.html"])
+	for _, frag := range []string{
+		`<link rel="stylesheet" href="../../assets/style.css">`, // relative to a nested page
+		`href="https://github.com/acme/sales/edit/HEAD/deals/emea/bolt.yaml"`,
+		`<a href="../../owners/bob.html">Bob Stone</a>`,
+	} {
+		if !strings.Contains(page, frag) {
+			t.Errorf("deals/emea/bolt.html lacks %s", frag)
+		}
+	}
+	acme := string(files["deals/acme.html"])
+	for _, frag := range []string{"<strong>CFO</strong>", "<table>", `<a href="mailto:maria@acme.example">`, "overdue"} {
+		if !strings.Contains(acme, frag) {
+			t.Errorf("deals/acme.html lacks %s", frag)
+		}
+	}
+	stages := string(files["stages.html"])
+	if !strings.Contains(stages, "<strong>budget holder</strong>") || !strings.Contains(stages, `<a href="#stage-qual">Qualified</a>`) {
+		t.Errorf("stages.html lacks the rendered guide or the allowed moves")
+	}
+	if !strings.Contains(string(files["review.html"]), "Cora") {
+		t.Errorf("review.html lacks the deal lost in the window")
+	}
+}
+
+// The numbers on the page are the report's: the funnel table shows each
+// stage's reached count and value as computed.
+func TestNumbersMatchReport(t *testing.T) {
+	files, in := build(t, pipeline, deals, Options{})
+	index := string(files["index.html"])
+	for _, s := range in.Report.Stages {
+		row := fmt.Sprintf(`<tr><th scope="row">%s</th><td class="num">%d</td>`, s.Name, s.Reached)
+		if !strings.Contains(index, row) {
+			t.Errorf("index.html funnel lacks %s", row)
+		}
+	}
+	// Open value tile: 1,200.50 + 5,000 = 6,200.50, shown rounded.
+	if !strings.Contains(index, `<div class="tile-value">€6,201</div>`) {
+		t.Errorf("index.html lacks the open value tile")
+	}
+	var metricsJSON bytes.Buffer
+	if err := writeJSON(&metricsJSON, in.Report); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(files["metrics.json"], metricsJSON.Bytes()) {
+		t.Errorf("metrics.json is not the report's JSON")
+	}
+	csv := string(files["deals.csv"])
+	if !strings.Contains(csv, "acme,Acme — analytics,Acme,ann,web,qual,open,1200.50,0.3,360.15,2026-10-01,,2026-11-20,53,true,true,\n") {
+		t.Errorf("deals.csv row for acme is wrong:\n%s", csv)
+	}
+}
+
+// Every link and asset reference in every page resolves to a file of the
+// site (or an anchor on the page); the site never links outside itself
+// except to the repository, the CDN and mail addresses.
+func TestLinksResolve(t *testing.T) {
+	for _, opt := range []Options{{}, {ECharts: []byte("// echarts")}} {
+		files, _ := build(t, pipeline, deals, opt)
+		checkLinks(t, files)
+	}
+}
+
+var refPattern = regexp.MustCompile(`(?:href|src)="([^"]*)"`)
+var idPattern = regexp.MustCompile(`id="([^"]*)"`)
+
+func checkLinks(t *testing.T, files Files) {
+	t.Helper()
+	for _, p := range files.Paths() {
+		if !strings.HasSuffix(p, ".html") {
+			continue
+		}
+		html := string(files[p])
+		for _, m := range refPattern.FindAllStringSubmatch(html, -1) {
+			ref := strings.ReplaceAll(m[1], "&amp;", "&")
+			switch {
+			case strings.HasPrefix(ref, "mailto:"), strings.HasPrefix(ref, "https://github.com/"),
+				ref == EChartsCDN:
+				continue
+			case strings.HasPrefix(ref, "http:"), strings.HasPrefix(ref, "https:"), strings.HasPrefix(ref, "//"):
+				if strings.Contains(p, "deals/") && strings.Contains(html, `class="prose"`) {
+					continue // links written in notes
+				}
+				t.Errorf("%s links outside the site: %s", p, ref)
+				continue
+			}
+			target, frag, _ := strings.Cut(ref, "#")
+			file := p
+			if target != "" {
+				u, err := url.PathUnescape(target)
+				if err != nil {
+					t.Errorf("%s: bad link %q", p, ref)
+					continue
+				}
+				file = path.Clean(path.Join(path.Dir(p), u))
+			}
+			body, ok := files[file]
+			if !ok {
+				t.Errorf("%s links to %s, which the site does not have", p, ref)
+				continue
+			}
+			if frag != "" {
+				found := false
+				for _, id := range idPattern.FindAllStringSubmatch(string(body), -1) {
+					found = found || id[1] == frag
+				}
+				if !found {
+					t.Errorf("%s links to #%s, which %s does not have", p, frag, file)
+				}
+			}
+		}
+	}
+}
+
+// The same input gives byte-identical output whatever the scheduling.
+func TestDeterministic(t *testing.T) {
+	prev := runtime.GOMAXPROCS(1)
+	a, _ := build(t, pipeline, deals, Options{})
+	runtime.GOMAXPROCS(8)
+	b, _ := build(t, pipeline, deals, Options{})
+	runtime.GOMAXPROCS(prev)
+	if strings.Join(a.Paths(), " ") != strings.Join(b.Paths(), " ") {
+		t.Fatalf("the file lists differ")
+	}
+	for _, p := range a.Paths() {
+		if !bytes.Equal(a[p], b[p]) {
+			t.Errorf("%s differs between two builds", p)
+		}
+	}
+}
+
+func TestGoldenFragments(t *testing.T) {
+	files, _ := build(t, pipeline, deals, Options{})
+	fragments := []struct {
+		file, start, end, golden string
+	}{
+		{"index.html", `<section class="card" aria-labelledby="funnel-h">`, `</section>`, "index-funnel.html"},
+		{"deals/acme.html", `<div class="page-head">`, `<section class="card notes"`, "deal-acme.html"},
+		{"review.html", `<div class="tiles small">`, `</div>
+<div class="grid two">`, "review-tiles.html"},
+	}
+	for _, f := range fragments {
+		page := string(files[f.file])
+		i := strings.Index(page, f.start)
+		j := strings.Index(page[max(i, 0):], f.end)
+		if i < 0 || j < 0 {
+			t.Errorf("%s: fragment %q not found", f.file, f.start)
+			continue
+		}
+		got := page[i : i+j+len(f.end)]
+		golden := filepath.Join("testdata", f.golden)
+		if *update {
+			os.WriteFile(golden, []byte(got), 0o644)
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test -update)", err)
+		}
+		if got != string(want) {
+			t.Errorf("%s differs from %s (go test -update to accept):\n%s", f.file, golden, got)
+		}
+	}
+}
