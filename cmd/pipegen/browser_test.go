@@ -35,6 +35,20 @@ func browser(t *testing.T) (context.Context, *browserLog) {
 		}
 		t.Skip("skipping browser test: Chromium is not installed (apt-get install chromium)")
 	}
+	// A fresh profile; removed after Chromium has gone, as its helper
+	// processes may still write to it for a moment after the browser closes.
+	profile, err := os.MkdirTemp("", "pipegen-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for range 20 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
@@ -46,7 +60,7 @@ func browser(t *testing.T) (context.Context, *browserLog) {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1400, 1000),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
