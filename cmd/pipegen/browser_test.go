@@ -250,8 +250,14 @@ func TestDemoSiteInBrowser(t *testing.T) {
 		if ev := log.take(ctx); len(ev) > 0 {
 			t.Errorf("%s: %v", p, ev)
 		}
+		name := strings.TrimSuffix(strings.ReplaceAll(p, "/", "-"), ".html")
+		screenshot(t, ctx, shots, name+"-desktop", 1400)
 	}
-	screenshot(t, ctx, shots, "owner-desktop", 1400)
+	if err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/deals/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, shots, "deals-desktop", 1400)
+	screenshot(t, ctx, shots, "deals-phone", 390)
 }
 
 // filterJS sets a field of the deals filter as a user would, and returns
