@@ -293,8 +293,8 @@ type dealTableRow struct {
 	Href, Title, Company, Owner, OwnerName, Stage, StageName string
 	Status                                                   model.StageType
 	Value, Prob, ExpectedClose, Source                       string
-	ValueSort, ProbSort                                      string
-	Days                                                     int
+	ValueSort, ProbSort, DaysText                            string
+	DaysSort                                                 int
 	Stuck, Overdue                                           bool
 }
 
@@ -305,13 +305,14 @@ func (rd *renderer) dealTable(from string, deals []metrics.DealRow) dealTable {
 			Href: rel(from, dealPath(d.ID)), Title: d.Title, Company: d.Company, Owner: d.Owner, OwnerName: rd.ownerName(d.Owner),
 			Stage: d.Stage, StageName: d.StageName, Status: d.Status, Value: format.None, ValueSort: "-1",
 			Prob: format.Percent(d.Probability), ProbSort: fmt.Sprint(d.Probability), ExpectedClose: d.ExpectedClose.String(),
-			Source: d.Source, Days: d.DaysInStage, Stuck: d.Stuck, Overdue: d.Overdue,
+			Source: d.Source, DaysText: format.Int(d.DaysInStage), DaysSort: d.DaysInStage, Stuck: d.Stuck, Overdue: d.Overdue,
 		}
 		if d.HasValue {
 			row.Value, row.ValueSort = format.Money(d.Value, rd.cur), d.Value.String()
 		}
 		if d.Status != model.Open {
 			row.Prob, row.ProbSort = format.None, "-1"
+			row.DaysText, row.DaysSort = format.None, -1
 		}
 		t.Rows = append(t.Rows, row)
 	}
