@@ -11,36 +11,14 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/pipegen/pipegen/internal/gen"
 )
 
-// hostileRepo writes a repository whose every user-controlled string tries
-// to run script: pipeline name, owner, team, stage names and guides, deal
-// ids, titles, companies, sources, contacts, notes and lost reasons.
+// hostileRepo writes the repository of gen.Hostile into a folder.
 func hostileRepo(t *testing.T) string {
 	dir := t.TempDir()
-	files := map[string]string{
-		"pipeline.yaml": `name: "<script>alert('name')</script>"
-currency: USD
-owners: [{id: ann, name: "<b onmouseover=alert('owner')>Ann</b>", team: "</script><script>alert('team')</script>"}]
-stages:
-  - {id: lead, name: "</script><img src=x onerror=alert('stage')>", probability: 0.1, rot_after: 1,
-     guide: "<script>alert('guide')</script> [click](javascript:alert('guide-link'))"}
-  - {id: won, name: "__f__alert('f')__f__", type: won}
-  - {id: lost, type: lost}
-targets:
-  - {period: 2026-11, owner: ann, revenue: 100}
-`,
-		"deals/<img src=x onerror=alert('id')>.yaml": `{title: "</script><script>alert('title')</script>", company: "<img src=x onerror=alert('company')>",
-  owner: ann, source: "\"><script>alert('source')</script>", value: 10,
-  contacts: [{name: "<svg onload=alert('contact')>", email: "x@y.example", role: "<iframe src=javascript:alert('role')>"}],
-  notes: "<script>alert('notes')</script>\n\n[x](javascript:alert('link')) __f__alert('f2')__f__\n\n<img src=x onerror=alert('img')>",
-  history: [{stage: lead, date: 2026-11-01}]}
-`,
-		"deals/lost.yaml": `{title: "x\u2028y</title><script>alert('t2')</script>", owner: ann, value: 5,
-  history: [{stage: lead, date: 2026-11-02}, {stage: lost, date: 2026-11-03, reason: "<svg onload=alert('reason')>"}]}
-`,
-	}
-	for name, content := range files {
+	for name, content := range gen.Hostile() {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)

@@ -28,15 +28,7 @@ func Money(m model.Money, currency string) string {
 	if c := m.Cents() % 100; c != 0 {
 		s += fmt.Sprintf(".%02d", c)
 	}
-	if sym, ok := symbols[currency]; ok {
-		s = sym + s
-	} else if currency != "" {
-		s += " " + currency
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
+	return withCurrency(s, currency, neg)
 }
 
 // MoneyShort writes an amount rounded for a tile or chart label: "$1.2M",
@@ -56,15 +48,21 @@ func MoneyShort(m model.Money, currency string) string {
 	default:
 		s = group(strconv.FormatFloat(math.Round(v), 'f', 0, 64))
 	}
+	return withCurrency(s, currency, neg)
+}
+
+// withCurrency puts the currency's symbol before an amount's digits, or
+// its code after them, and the sign first.
+func withCurrency(digits, currency string, neg bool) string {
 	if sym, ok := symbols[currency]; ok {
-		s = sym + s
+		digits = sym + digits
 	} else if currency != "" {
-		s += " " + currency
+		digits += " " + currency
 	}
 	if neg {
-		s = "-" + s
+		digits = "-" + digits
 	}
-	return s
+	return digits
 }
 
 func trim(v float64) string {

@@ -2,34 +2,12 @@ package site
 
 import (
 	"regexp"
+
+	"github.com/pipegen/pipegen/internal/gen"
+
 	"strings"
 	"testing"
 )
-
-// hostilePipeline and hostileDeals put script in every string a user
-// controls: names, titles, companies, notes, guides, reasons, sources,
-// owner names and deal ids.
-const hostilePipeline = `name: "<script>alert('name')</script>"
-currency: USD
-owners: [{id: ann, name: "<b onmouseover=alert('owner')>Ann</b>", team: "</script><script>alert('team')</script>"}]
-stages:
-  - {id: lead, name: "</script><img src=x onerror=alert('stage')>", probability: 0.1, rot_after: 1,
-     guide: "<script>alert('guide')</script> [click](javascript:alert('guide-link'))"}
-  - {id: won, name: "__f__alert('f')__f__", type: won}
-  - {id: lost, type: lost}
-targets:
-  - {period: 2026-11, owner: ann, revenue: 100}
-`
-
-var hostileDeals = map[string]string{
-	"<img src=x onerror=alert('id')>": `{title: "</script><script>alert('title')</script>", company: "<img src=x onerror=alert('company')>",
-	  owner: ann, source: "\"><script>alert('source')</script>", value: 10,
-	  contacts: [{name: "<svg onload=alert('contact')>", email: "x@y.example", role: "<iframe src=javascript:alert('role')>"}],
-	  notes: "<script>alert('notes')</script>\n\n[x](javascript:alert('link')) <a href=\"javascript:alert('a')\">y</a> __f__alert('f2')__f__\n\n<img src=x onerror=alert('img')>",
-	  history: [{stage: lead, date: 2026-11-01}]}`,
-	"=cmd": `{title: "=HYPERLINK(\"http://evil.example\")", company: "+1+1", owner: ann, source: "@SUM(A1)", value: 5,
-	  history: [{stage: lead, date: 2026-11-02}, {stage: lost, date: 2026-11-03, reason: "<svg onload=alert('reason')>"}]}`,
-}
 
 var (
 	scriptTag   = regexp.MustCompile(`(?i)<script\b[^>]*>`)
@@ -41,7 +19,14 @@ var (
 // No user string can become markup, an event handler, a script or a
 // javascript: link, and a chart's JSON cannot end its script element.
 func TestHostileInputStaysText(t *testing.T) {
-	files, _ := build(t, hostilePipeline, hostileDeals, Options{})
+	hostile := gen.Hostile()
+	deals := map[string]string{}
+	for name, content := range hostile {
+		if id, ok := strings.CutPrefix(name, "deals/"); ok {
+			deals[strings.TrimSuffix(id, ".yaml")] = content
+		}
+	}
+	files, _ := build(t, hostile["pipeline.yaml"], deals, Options{})
 	for _, p := range files.Paths() {
 		if !strings.HasSuffix(p, ".html") {
 			continue
