@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -317,4 +318,40 @@ func screenshot(t *testing.T, ctx context.Context, dir, name string, width int64
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// When the charting library cannot load (offline, blocked CDN), each chart
+// says so where it would be, and the tables still hold every number.
+func TestChartsFallbackWithoutLibrary(t *testing.T) {
+	ctx, log := browser(t)
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"pipeline.yaml":  "name: Demo\ncurrency: USD\nstages:\n  - {id: lead, probability: 0.1}\n  - {id: won, type: won}\n",
+		"deals/a.yaml":   "title: A\nowner: ann\nvalue: 100\nhistory:\n  - {stage: lead, date: 2026-11-01}\n  - {stage: won, date: 2026-11-20}\n",
+		"deals/b/c.yaml": "title: C\nowner: ann\nvalue: 50\nhistory:\n  - {stage: lead, date: 2026-11-21}\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(content), 0o644)
+	}
+	srv, _ := buildSite(t, dir, "--as-of", "2026-11-27")
+	var failed, charts int
+	var note string
+	var rows int
+	err := chromedp.Run(ctx,
+		network.SetBlockedURLs([]string{"*cdn.jsdelivr.net*"}),
+		chromedp.Navigate(srv.URL+"/index.html"),
+		chromedp.WaitVisible(`.chart.failed`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll('.chart.failed').length`, &failed),
+		chromedp.Evaluate(`document.querySelectorAll('script[data-chart]').length`, &charts),
+		chromedp.Text(`#chart_funnel .chart-note`, &note, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll('#funnel-h ~ .table-scroll tbody tr').length`, &rows),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if failed != charts || !strings.Contains(note, "did not load") || rows != 2 {
+		t.Errorf("%d of %d charts show the failure (%q); funnel table rows %d", failed, charts, note, rows)
+	}
+	log.take(ctx) // the blocked library is expected to fail
 }
