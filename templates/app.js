@@ -27,7 +27,7 @@
         el.classList.add('failed');
         return;
       }
-      if (el.clientWidth < 480) narrow(options);
+      categoryLabels(options, el.clientWidth < 480);
       el.textContent = '';
       var chart = window.echarts.init(el, dark ? 'dark' : null, { renderer: 'canvas' });
       if (dark) options.backgroundColor = 'transparent';
@@ -44,13 +44,15 @@
     });
   }
 
-  // narrow tilts the category labels of a chart on a small screen so that
-  // every label shows without overlapping.
-  function narrow(options) {
+  // categoryLabels shows every category label (stage names, months), and
+  // tilts them on a small screen so that they do not overlap.
+  function categoryLabels(options, narrow) {
     var axes = [].concat(options.xAxis || []);
     axes.forEach(function (axis) {
       if (axis && (axis.type === 'category' || (!axis.type && axis.data))) {
-        axis.axisLabel = Object.assign({}, axis.axisLabel, { interval: 0, rotate: 35, fontSize: 10 });
+        var label = { interval: 0 };
+        if (narrow) { label.rotate = 35; label.fontSize = 10; }
+        axis.axisLabel = Object.assign({}, axis.axisLabel, label);
       }
     });
   }

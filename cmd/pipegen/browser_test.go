@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -173,6 +174,14 @@ func TestDemoSiteInBrowser(t *testing.T) {
 	}
 	screenshot(t, ctx, shots, "index-desktop", 1400)
 	screenshot(t, ctx, shots, "index-phone", 390)
+	dark := emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}})
+	if err := chromedp.Run(ctx, dark); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, shots, "index-dark", 1400)
+	if err := chromedp.Run(ctx, emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "light"}})); err != nil {
+		t.Fatal(err)
+	}
 	if ev := log.take(ctx); len(ev) > 0 {
 		t.Errorf("index.html: %v", ev)
 	}
