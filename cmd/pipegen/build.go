@@ -59,7 +59,7 @@ a public CDN, checked by its hash.`,
 			if err != nil {
 				return err
 			}
-			in := siteInput(repo, metrics.Options{AsOf: resolveAsOf(flagAsOf, repo.Pipeline)})
+			in := site.Prepare(repo, metrics.Options{AsOf: resolveAsOf(flagAsOf, repo.Pipeline)})
 			files, err := site.Render(in, site.Options{BaseURL: *baseURL, EditBase: editBase(repo.Pipeline, e.getenv), ECharts: lib})
 			if err != nil {
 				return err
@@ -81,16 +81,6 @@ a public CDN, checked by its hash.`,
 			return nil
 		}
 	},
-}
-
-// siteInput computes everything the site shows.
-func siteInput(repo *model.Repo, opt metrics.Options) site.Input {
-	r := metrics.Compute(repo, opt)
-	in := site.Input{Repo: repo, Report: r, Details: metrics.ComputeDetails(repo, opt), Owners: map[string]*metrics.Report{}}
-	for _, o := range r.Owners {
-		in.Owners[o.ID] = metrics.ForOwner(repo, opt, o.ID)
-	}
-	return in
 }
 
 // echartsLibrary returns the local charting library to ship with the site:

@@ -106,3 +106,13 @@ func TestWriteGitHub(t *testing.T) {
 		t.Errorf("WriteGitHub =\n%s\nwant\n%s", b.String(), want)
 	}
 }
+
+func TestWriteTextContext(t *testing.T) {
+	src := []byte("a: 1\nb: 2\nc: [\nd: 4\n")
+	var b bytes.Buffer
+	WriteText(&b, []Diagnostic{{File: "f", Line: 3, Column: 4, Message: "m", Hint: "h"}}, func(string) []byte { return src }, TextOptions{Context: 1})
+	want := "f:3:4: error: m\n 2 | b: 2\n 3 | c: [\n   |    ^\n 4 | d: 4\nhint: h\n"
+	if b.String() != want {
+		t.Errorf("with context:\n%q\nwant\n%q", b.String(), want)
+	}
+}

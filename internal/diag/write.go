@@ -17,6 +17,9 @@ type Sources func(file string) []byte
 // TextOptions tunes text output.
 type TextOptions struct {
 	Color bool
+	// Context is the number of source lines shown before and after the
+	// line of each diagnostic.
+	Context int
 }
 
 const (
@@ -56,7 +59,15 @@ func WriteText(w io.Writer, ds []Diagnostic, src Sources, opt TextOptions) error
 		}
 		fmt.Fprintf(bw, "%s: %s: %s\n", paint(bold, d.Location()), sev, paint(bold, d.Message))
 		if l := lines(d.File); d.Line > 0 && d.Line <= len(l) {
-			writeExcerpt(bw, l[d.Line-1], d.Line, d.Column, paint)
+			first, last := max(1, d.Line-opt.Context), min(len(l), d.Line+opt.Context)
+			width := len(fmt.Sprint(last))
+			for n := first; n <= last; n++ {
+				col := 0
+				if n == d.Line {
+					col = d.Column
+				}
+				writeExcerpt(bw, l[n-1], n, width, col, paint)
+			}
 		}
 		if d.Hint != "" {
 			fmt.Fprintf(bw, "%s %s\n", paint(cyan, "hint:"), strings.ReplaceAll(d.Hint, "\n", "\n      "))
@@ -65,9 +76,9 @@ func WriteText(w io.Writer, ds []Diagnostic, src Sources, opt TextOptions) error
 	return bw.Flush()
 }
 
-func writeExcerpt(w io.Writer, line string, n, col int, paint func(style, s string) string) {
-	num := fmt.Sprintf("%d", n)
-	gutter := strings.Repeat(" ", len(num))
+func writeExcerpt(w io.Writer, line string, n, width, col int, paint func(style, s string) string) {
+	num := fmt.Sprintf("%*d", width, n)
+	gutter := strings.Repeat(" ", width)
 	fmt.Fprintf(w, " %s %s %s\n", paint(dim, num), paint(dim, "|"), line)
 	if col < 1 {
 		return

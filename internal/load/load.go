@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/pipegen/pipegen/internal/diag"
 	"github.com/pipegen/pipegen/internal/model"
@@ -46,30 +47,46 @@ func Load(dir string) (*model.Repo, []diag.Diagnostic, error) {
 	repo := &model.Repo{}
 	var diags []diag.Diagnostic
 
+	p, pd := ReadPipeline(dir)
+	repo.Pipeline = p
+	diags = append(diags, pd...)
+
+	files, fd, err := DealFiles(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	diags = append(diags, fd...)
+	deals, dd := ReadDeals(dir, files)
+	repo.Deals = deals
+	for _, d := range dd {
+		diags = append(diags, d...)
+	}
+	diag.Sort(diags)
+	return repo, diags, nil
+}
+
+// ReadPipeline reads and parses dir/pipeline.yaml. A missing or unreadable
+// file gives an empty pipeline and a diagnostic.
+func ReadPipeline(dir string) (*model.Pipeline, []diag.Diagnostic) {
 	src, d := readFile(dir, PipelineFile)
 	if d != nil {
 		if errors.Is(d.err, fs.ErrNotExist) {
 			d.Code, d.Message = "missing-file", "pipeline.yaml not found"
 			d.Hint = "pass --dir with the folder that holds pipeline.yaml, or create one (see docs/reference.md)"
 		}
-		diags = append(diags, d.Diagnostic)
-		repo.Pipeline = &model.Pipeline{File: PipelineFile}
-	} else {
-		p, pd := ParsePipeline(PipelineFile, src)
-		repo.Pipeline = p
-		diags = append(diags, pd...)
+		return &model.Pipeline{File: PipelineFile}, []diag.Diagnostic{d.Diagnostic}
 	}
+	return ParsePipeline(PipelineFile, src)
+}
 
-	files, fd, err := dealFiles(dir)
-	if err != nil {
-		return nil, nil, err
+// ReadDeal reads and parses one deal file (rel is its slash path in dir).
+// An unreadable file gives an empty deal and a diagnostic.
+func ReadDeal(dir, rel string) (*model.Deal, []diag.Diagnostic) {
+	src, problem := readFile(dir, rel)
+	if problem != nil {
+		return &model.Deal{ID: DealID(rel), File: rel}, []diag.Diagnostic{problem.Diagnostic}
 	}
-	diags = append(diags, fd...)
-	deals, dd := parseDeals(dir, files)
-	repo.Deals = deals
-	diags = append(diags, dd...)
-	diag.Sort(diags)
-	return repo, diags, nil
+	return ParseDeal(rel, DealID(rel), src)
 }
 
 // fileProblem is a diagnostic about a whole file, with the error behind it.
@@ -123,11 +140,11 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// dealFiles lists the deal files under dir/deals, as slash paths relative to
+// DealFiles lists the deal files under dir/deals, as slash paths relative to
 // dir, sorted. Hidden files and folders are skipped; a file that looks like a
 // deal but has another extension is reported, so that no deal is silently
 // left out.
-func dealFiles(dir string) ([]string, []diag.Diagnostic, error) {
+func DealFiles(dir string) ([]string, []diag.Diagnostic, error) {
 	root := filepath.Join(dir, DealsDir)
 	var files []string
 	var diags []diag.Diagnostic
@@ -185,48 +202,27 @@ func DealID(rel string) string {
 	return strings.TrimSuffix(strings.TrimPrefix(rel, DealsDir+"/"), dealExt)
 }
 
-// parseDeals reads and parses the deal files on every core. The result keeps
-// the order of files.
-func parseDeals(dir string, files []string) ([]*model.Deal, []diag.Diagnostic) {
-	type result struct {
-		deal  *model.Deal
-		diags []diag.Diagnostic
-	}
-	results := make([]result, len(files))
-	workers := min(runtime.GOMAXPROCS(0), len(files))
-	var next sync.Mutex
-	i := 0
+// ReadDeals reads and parses deal files on every core. The results keep the
+// order of files: deals[i] and diags[i] are those of files[i].
+func ReadDeals(dir string, files []string) ([]*model.Deal, [][]diag.Diagnostic) {
+	deals := make([]*model.Deal, len(files))
+	diags := make([][]diag.Diagnostic, len(files))
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range workers {
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
-				next.Lock()
-				k := i
-				i++
-				next.Unlock()
+				k := int(next.Add(1) - 1)
 				if k >= len(files) {
 					return
 				}
-				rel := files[k]
-				src, problem := readFile(dir, rel)
-				if problem != nil {
-					results[k] = result{&model.Deal{ID: DealID(rel), File: rel}, []diag.Diagnostic{problem.Diagnostic}}
-					continue
-				}
-				deal, ds := ParseDeal(rel, DealID(rel), src)
-				results[k] = result{deal, ds}
+				deals[k], diags[k] = ReadDeal(dir, files[k])
 			}
 		}()
 	}
 	wg.Wait()
-	deals := make([]*model.Deal, len(files))
-	var diags []diag.Diagnostic
-	for k, r := range results {
-		deals[k] = r.deal
-		diags = append(diags, r.diags...)
-	}
 	return deals, diags
 }
 

@@ -28,6 +28,17 @@ type Input struct {
 	Owners  map[string]*metrics.Report
 }
 
+// Prepare has the metrics package compute everything the site shows of a
+// checked repository.
+func Prepare(repo *model.Repo, opt metrics.Options) Input {
+	r := metrics.Compute(repo, opt)
+	in := Input{Repo: repo, Report: r, Details: metrics.ComputeDetails(repo, opt), Owners: map[string]*metrics.Report{}}
+	for _, o := range r.Owners {
+		in.Owners[o.ID] = metrics.ForOwner(repo, opt, o.ID)
+	}
+	return in
+}
+
 // Options tune the output.
 type Options struct {
 	// BaseURL is the site's public address, for canonical links; links
@@ -100,10 +111,7 @@ type renderer struct {
 
 // Render renders the whole site in memory.
 func Render(in Input, opt Options) (Files, error) {
-	rd := &renderer{in: in, opt: opt, p: in.Repo.Pipeline, r: in.Report, cur: in.Report.Currency, owner: map[string]model.Owner{}, files: Files{}}
-	for _, o := range rd.p.Owners {
-		rd.owner[o.ID] = o
-	}
+	rd := newRenderer(in, opt)
 	steps := []func() error{rd.assets, rd.index, rd.dealsIndex, rd.dealPages, rd.ownerPages, rd.stages, rd.review, rd.data}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -111,6 +119,71 @@ func Render(in Input, opt Options) (Files, error) {
 		}
 	}
 	return rd.files, nil
+}
+
+func newRenderer(in Input, opt Options) *renderer {
+	rd := &renderer{in: in, opt: opt, p: in.Repo.Pipeline, r: in.Report, cur: in.Report.Currency, owner: map[string]model.Owner{}, files: Files{}}
+	for _, o := range rd.p.Owners {
+		rd.owner[o.ID] = o
+	}
+	return rd
+}
+
+// Site renders the pages of one input on demand, for the dev server: a
+// rebuild recomputes the numbers, and only the pages people open are drawn.
+type Site struct {
+	in  Input
+	opt Options
+}
+
+// New returns the site of an input.
+func New(in Input, opt Options) *Site { return &Site{in: in, opt: opt} }
+
+// File renders one file of the site; ok is false when the site has no
+// such file.
+func (s *Site) File(p string) (content []byte, ok bool, err error) {
+	rd := newRenderer(s.in, s.opt)
+	var step func() error
+	switch {
+	case p == "index.html":
+		step = rd.index
+	case p == "deals/index.html":
+		step = rd.dealsIndex
+	case strings.HasPrefix(p, "deals/") && strings.HasSuffix(p, ".html"):
+		id := strings.TrimSuffix(strings.TrimPrefix(p, "deals/"), ".html")
+		for _, d := range s.in.Details.Deals {
+			if d.ID == id {
+				step = func() error { return rd.dealPage(d) }
+				break
+			}
+		}
+	case p == "owners/index.html":
+		step = rd.ownersIndex
+	case strings.HasPrefix(p, "owners/") && strings.HasSuffix(p, ".html"):
+		id := strings.TrimSuffix(strings.TrimPrefix(p, "owners/"), ".html")
+		for _, o := range s.in.Report.Owners {
+			if o.ID == id {
+				step = func() error { return rd.ownerPage(o) }
+				break
+			}
+		}
+	case p == "stages.html":
+		step = rd.stages
+	case p == "review.html":
+		step = rd.review
+	case p == "metrics.json" || p == "deals.csv":
+		step = rd.data
+	case strings.HasPrefix(p, "assets/"):
+		step = rd.assets
+	}
+	if step == nil {
+		return nil, false, nil
+	}
+	if err := step(); err != nil {
+		return nil, false, err
+	}
+	content, ok = rd.files[p]
+	return content, ok, nil
 }
 
 func (rd *renderer) assets() error {

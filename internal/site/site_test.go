@@ -70,12 +70,7 @@ func build(t testing.TB, pipelineSrc string, dealSrc map[string]string, opt Opti
 	if diag.HasErrors(diags) {
 		t.Fatalf("fixture has errors: %v", diags)
 	}
-	mo := metrics.Options{AsOf: asOf}
-	r := metrics.Compute(repo, mo)
-	in := Input{Repo: repo, Report: r, Details: metrics.ComputeDetails(repo, mo), Owners: map[string]*metrics.Report{}}
-	for _, o := range r.Owners {
-		in.Owners[o.ID] = metrics.ForOwner(repo, mo, o.ID)
-	}
+	in := Prepare(repo, metrics.Options{AsOf: asOf})
 	files, err := Render(in, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -220,6 +215,27 @@ func TestGoldenFragments(t *testing.T) {
 		}
 		if got != string(want) {
 			t.Errorf("%s differs from %s (go test -update to accept):\n%s", f.file, golden, got)
+		}
+	}
+}
+
+// A page rendered on demand is the same as in the whole site.
+func TestFileOnDemand(t *testing.T) {
+	files, in := build(t, pipeline, deals, Options{})
+	s := New(in, Options{})
+	for _, p := range files.Paths() {
+		got, ok, err := s.File(p)
+		if err != nil || !ok {
+			t.Errorf("File(%s): ok %v, %v", p, ok, err)
+			continue
+		}
+		if !bytes.Equal(got, files[p]) {
+			t.Errorf("File(%s) differs from the rendered site", p)
+		}
+	}
+	for _, p := range []string{"nope.html", "deals/nope.html", "owners/nope.html", "assets/nope.js", "../etc/passwd"} {
+		if _, ok, err := s.File(p); ok || err != nil {
+			t.Errorf("File(%s): ok %v, %v; want not found", p, ok, err)
 		}
 	}
 }

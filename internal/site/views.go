@@ -412,6 +412,15 @@ func (rd *renderer) dealPage(d metrics.DealRow) error {
 }
 
 func (rd *renderer) ownerPages() error {
+	for _, o := range rd.r.Owners {
+		if err := rd.ownerPage(o); err != nil {
+			return err
+		}
+	}
+	return rd.ownersIndex()
+}
+
+func (rd *renderer) ownersIndex() error {
 	type ownerRow struct {
 		Href, Name, Team, Leads, Open, OpenValue, Weighted, Won, WonValue, WinRate, Stuck string
 		OpenValueSort, WeightedSort, WonValueSort, WinRateSort                            string
@@ -432,9 +441,6 @@ func (rd *renderer) ownerPages() error {
 			Won: format.Int(o.WonDeals), WonValue: format.Money(o.WonValue, rd.cur), WinRate: ratioText(o.WinRate), Stuck: format.Int(o.StuckDeals),
 			OpenValueSort: o.OpenValue.String(), WeightedSort: o.WeightedValue.String(), WonValueSort: o.WonValue.String(), WinRateSort: winSort,
 		})
-		if err := rd.ownerPage(o); err != nil {
-			return err
-		}
 	}
 	return rd.render("owners/index.html", "owners", "Owners", "owners", false, struct{ Rows []ownerRow }{rows})
 }
