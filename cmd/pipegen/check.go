@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/pipegen/pipegen/internal/check"
@@ -119,17 +117,4 @@ func writeDiagnostics(e *env, dir, format string, diags []diag.Diagnostic, deals
 }
 
 // sourceReader reads repository files for the excerpts of text output.
-func sourceReader(dir string) diag.Sources {
-	return func(file string) []byte {
-		full := filepath.Join(dir, filepath.FromSlash(file))
-		info, err := os.Lstat(full)
-		if err != nil || !info.Mode().IsRegular() || info.Size() > load.MaxFileSize {
-			return nil
-		}
-		b, err := os.ReadFile(full)
-		if err != nil {
-			return nil
-		}
-		return b
-	}
-}
+func sourceReader(dir string) diag.Sources { return diag.DirSources(dir, load.MaxFileSize) }

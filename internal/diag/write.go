@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 )
@@ -13,6 +15,24 @@ import (
 // Sources returns the content of a file named in a diagnostic, or nil when it
 // cannot be read; it gives text output its source excerpts.
 type Sources func(file string) []byte
+
+// DirSources reads the files of diagnostics from the folder they are
+// relative to; a file that is not a regular file of at most limit bytes
+// has no excerpt.
+func DirSources(dir string, limit int64) Sources {
+	return func(file string) []byte {
+		full := filepath.Join(dir, filepath.FromSlash(file))
+		info, err := os.Lstat(full)
+		if err != nil || !info.Mode().IsRegular() || info.Size() > limit {
+			return nil
+		}
+		b, err := os.ReadFile(full)
+		if err != nil {
+			return nil
+		}
+		return b
+	}
+}
 
 // TextOptions tunes text output.
 type TextOptions struct {

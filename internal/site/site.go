@@ -186,16 +186,33 @@ func (s *Site) File(p string) (content []byte, ok bool, err error) {
 	return content, ok, nil
 }
 
-func (rd *renderer) assets() error {
-	for _, name := range []string{"style.css", "app.js", "favicon.svg"} {
-		b, err := fs.ReadFile(templates.FS, name)
-		if err != nil {
-			return err
-		}
-		rd.files["assets/"+name] = b
+// assetNames are the static files of every site, under assets/.
+var assetNames = []string{"style.css", "app.js", "favicon.svg"}
+
+// Asset returns a static file of the site (p is its path, like
+// "assets/style.css"); these do not depend on the pipeline.
+func Asset(p string, opt Options) ([]byte, bool) {
+	name, ok := strings.CutPrefix(p, "assets/")
+	if !ok {
+		return nil, false
 	}
-	if rd.opt.ECharts != nil {
-		rd.files["assets/echarts.min.js"] = rd.opt.ECharts
+	if name == "echarts.min.js" && opt.ECharts != nil {
+		return opt.ECharts, true
+	}
+	for _, a := range assetNames {
+		if a == name {
+			b, err := fs.ReadFile(templates.FS, name)
+			return b, err == nil
+		}
+	}
+	return nil, false
+}
+
+func (rd *renderer) assets() error {
+	for _, name := range append(assetNames, "echarts.min.js") {
+		if b, ok := Asset("assets/"+name, rd.opt); ok {
+			rd.files["assets/"+name] = b
+		}
 	}
 	return nil
 }

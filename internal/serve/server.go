@@ -1,0 +1,414 @@
+// Package serve is pipegen's preview server: it builds the site into
+// memory, serves it, watches the repository, rebuilds on every save — parsing
+// only the files that changed — and tells open pages to reload. A broken
+// file shows its diagnostics in every page until it is fixed; the server
+// never stops because of the user's files.
+package serve
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"html/template"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pipegen/pipegen/internal/check"
+	"github.com/pipegen/pipegen/internal/diag"
+	"github.com/pipegen/pipegen/internal/load"
+	"github.com/pipegen/pipegen/internal/metrics"
+	"github.com/pipegen/pipegen/internal/model"
+	"github.com/pipegen/pipegen/internal/site"
+)
+
+// Options configure a server.
+type Options struct {
+	Dir string
+	// AsOf pins the dashboard date; zero means as_of in pipeline.yaml, else
+	// today (read again at every rebuild).
+	AsOf model.Date
+	// Site options: the local charting library, edit links.
+	Site site.Options
+	// Log receives one line per rebuild, and the diagnostics of a broken
+	// repository once per rebuild.
+	Log   io.Writer
+	Color bool
+	// Sources reads repository files for the excerpts of diagnostics.
+	Sources diag.Sources
+}
+
+// Server is a running preview.
+type Server struct {
+	opt    Options
+	cache  *repoCache
+	state  atomic.Pointer[state]
+	hub    *hub
+	id     string // differs between runs, so pages reload after a restart
+	builds atomic.Int64
+	mu     sync.Mutex // serialises rebuilds
+}
+
+// state is one build: what every request in between two rebuilds sees.
+type state struct {
+	id     string // the build id that pages carry
+	site   *site.Site
+	errors []diag.Diagnostic // the latest build's errors; site is then the last good one
+	report string            // errors as check prints them
+	pages  sync.Map          // path → *page, rendered on first request
+}
+
+type page struct {
+	once sync.Once
+	body []byte
+	etag string
+	ok   bool
+	err  error
+}
+
+// New prepares a server for the repository in opt.Dir.
+func New(opt Options) *Server {
+	if opt.Log == nil {
+		opt.Log = io.Discard
+	}
+	if opt.Sources == nil {
+		opt.Sources = diag.DirSources(opt.Dir, load.MaxFileSize)
+	}
+	return &Server{opt: opt, cache: newRepoCache(opt.Dir), hub: newHub(), id: strconv.FormatInt(time.Now().UnixNano(), 36)}
+}
+
+// Rebuild brings the site up to date with the files: paths are the ones
+// that changed (slash paths relative to the repository), full lists
+// everything again. Pages are told to reload.
+func (s *Server) Rebuild(paths []string, full bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	start := time.Now()
+	repo, diags, parsed := s.cache.refresh(paths, full)
+	today := model.DateOf(time.Now())
+	asOf := s.opt.AsOf
+	if asOf.IsZero() {
+		asOf = repo.Pipeline.AsOf
+	}
+	diags = append(diags, check.Check(repo, check.Options{Today: today, AsOf: asOf})...)
+	diag.Sort(diags)
+	if asOf.IsZero() {
+		asOf = today
+	}
+	n := s.builds.Add(1)
+	st := &state{id: s.id + "-" + strconv.FormatInt(n, 10)}
+	var errs []diag.Diagnostic
+	for _, d := range diags {
+		if d.Severity == diag.Error {
+			errs = append(errs, d)
+		}
+	}
+	if len(errs) > 0 {
+		if prev := s.state.Load(); prev != nil {
+			st.site = prev.site
+		}
+		st.errors = errs
+		var b bytes.Buffer
+		diag.WriteText(&b, errs, s.opt.Sources, diag.TextOptions{Context: 2})
+		b.WriteString(diag.Summary(errs, len(repo.Deals)) + "\n")
+		st.report = b.String()
+		if s.opt.Color {
+			var c bytes.Buffer
+			diag.WriteText(&c, errs, s.opt.Sources, diag.TextOptions{Color: true})
+			c.WriteString(diag.Summary(errs, len(repo.Deals)) + "\n")
+			s.opt.Log.Write(c.Bytes())
+		} else {
+			io.WriteString(s.opt.Log, st.report)
+		}
+	} else {
+		st.site = site.New(site.Prepare(repo, metrics.Options{AsOf: asOf}), s.opt.Site)
+		fmt.Fprintf(s.opt.Log, "pipegen: rebuilt in %s (%d %s read, %d deals)\n",
+			time.Since(start).Round(time.Millisecond), parsed, plural(parsed, "file", "files"), len(repo.Deals))
+	}
+	s.state.Store(st)
+	s.hub.publish(st.id)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Run serves on ln until ctx ends, watching the repository and rebuilding
+// on every change. The first build happens before Run serves anything; a
+// broken repository is served as an error page, never a reason to stop.
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	if s.state.Load() == nil {
+		s.Rebuild(nil, true)
+	}
+	w, err := newWatcher(s.opt.Dir)
+	if err != nil {
+		return fmt.Errorf("watch %s: %w", s.opt.Dir, err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	changes := make(chan change)
+	go w.run(ctx, changes)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case c := <-changes:
+				s.Rebuild(c.paths, c.full)
+			}
+		}
+	}()
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	srv.RegisterOnShutdown(s.hub.close)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, stop := context.WithTimeout(context.Background(), 2*time.Second)
+	defer stop()
+	if err := srv.Shutdown(shutdown); err != nil {
+		srv.Close()
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+//go:embed reload.js
+var reloadJS []byte
+
+// ServeHTTP serves the current build.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	switch r.URL.Path {
+	case "/_pipegen/events":
+		s.events(w, r)
+		return
+	case "/_pipegen/reload.js":
+		s.send(w, r, "reload.js", reloadJS, http.StatusOK)
+		return
+	}
+	p := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+	if p == "" || strings.HasSuffix(r.URL.Path, "/") {
+		p = path.Join(p, "index.html")
+	}
+	st := s.state.Load()
+	if b, ok := site.Asset(p, s.opt.Site); ok {
+		s.send(w, r, p, b, http.StatusOK)
+		return
+	}
+	isPage := strings.HasSuffix(p, ".html")
+	if len(st.errors) > 0 && isPage || st.site == nil {
+		s.send(w, r, "error.html", s.inject(errorPage(st), st.id), http.StatusInternalServerError)
+		return
+	}
+	pg := st.page(p)
+	switch {
+	case pg.err != nil:
+		http.Error(w, pg.err.Error(), http.StatusInternalServerError)
+	case !pg.ok:
+		s.send(w, r, "404.html", s.inject(notFoundPage(p), st.id), http.StatusNotFound)
+	case isPage:
+		s.send(w, r, p, s.inject(pg.body, st.id), http.StatusOK)
+	default:
+		s.send(w, r, p, pg.body, http.StatusOK)
+	}
+}
+
+// page renders a file of this build once, however many requests ask.
+func (st *state) page(p string) *page {
+	v, _ := st.pages.LoadOrStore(p, &page{})
+	pg := v.(*page)
+	pg.once.Do(func() { pg.body, pg.ok, pg.err = st.site.File(p) })
+	return pg
+}
+
+// inject adds the reload script, with the build the page belongs to.
+func (s *Server) inject(html []byte, build string) []byte {
+	tag := []byte(`<script src="/_pipegen/reload.js" data-build="` + build + `" defer></script>` + "\n</head>")
+	return bytes.Replace(html, []byte("</head>"), tag, 1)
+}
+
+// send writes a response that the browser must revalidate, with an ETag so
+// that revalidation is cheap.
+func (s *Server) send(w http.ResponseWriter, r *http.Request, name string, body []byte, code int) {
+	h := fnv.New64a()
+	h.Write(body)
+	etag := `"` + strconv.FormatUint(h.Sum64(), 36) + `"`
+	ctype := mime.TypeByExtension(path.Ext(name))
+	switch path.Ext(name) {
+	case ".html":
+		ctype = "text/html; charset=utf-8"
+	case ".js":
+		ctype = "text/javascript; charset=utf-8"
+	case ".csv":
+		ctype = "text/csv; charset=utf-8"
+	case ".json":
+		ctype = "application/json"
+	}
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", ctype)
+	hd.Set("Cache-Control", "no-cache")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	if code == http.StatusOK {
+		hd.Set("ETag", etag)
+		if match := r.Header.Get("If-None-Match"); match == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	hd.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(code)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+var errorTemplate = template.Must(template.New("error").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Count}} · pipegen</title>
+<link rel="stylesheet" href="/assets/style.css">
+</head>
+<body>
+<main class="wrap">
+<div class="page-head"><h1>The pipeline has errors</h1>
+<p class="sub">{{.Count}}. Fix the files below and save: this page reloads by itself.</p></div>
+<section class="card"><pre class="diagnostics">{{.Report}}</pre></section>
+</main>
+</body>
+</html>
+`))
+
+func errorPage(st *state) []byte {
+	var b bytes.Buffer
+	count := "The first build has not finished"
+	if len(st.errors) > 0 {
+		count = fmt.Sprintf("%d %s", len(st.errors), plural(len(st.errors), "error", "errors"))
+	}
+	errorTemplate.Execute(&b, struct{ Count, Report string }{count, st.report})
+	return b.Bytes()
+}
+
+func notFoundPage(p string) []byte {
+	var b bytes.Buffer
+	template.Must(template.New("404").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Not found · pipegen</title><link rel="stylesheet" href="/assets/style.css"></head>
+<body><main class="wrap"><div class="page-head"><h1>Not found</h1><p class="sub">The site has no {{.}}. <a href="/index.html">Go to the overview</a>.</p></div></main></body></html>
+`)).Execute(&b, p)
+	return b.Bytes()
+}
+
+// events streams build ids to a page: "hello" with the current build on
+// connect, "reload" after each rebuild. The page reloads when the id is not
+// the one it was built from.
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Time{})
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	ch, done := s.hub.subscribe()
+	defer s.hub.unsubscribe(ch)
+	fmt.Fprintf(w, "retry: 1000\nevent: hello\ndata: %s\n\n", s.state.Load().id)
+	if rc.Flush() != nil {
+		return
+	}
+	ping := time.NewTicker(20 * time.Second)
+	defer ping.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-done:
+			return
+		case id := <-ch:
+			fmt.Fprintf(w, "event: reload\ndata: %s\n\n", id)
+		case <-ping.C:
+			io.WriteString(w, ": ping\n\n")
+		}
+		if rc.Flush() != nil {
+			return
+		}
+	}
+}
+
+// hub fans build ids out to the open event streams without ever blocking a
+// rebuild: each stream holds only the newest id.
+type hub struct {
+	mu     sync.Mutex
+	subs   map[chan string]bool
+	done   chan struct{}
+	closed bool
+}
+
+func newHub() *hub { return &hub{subs: map[chan string]bool{}, done: make(chan struct{})} }
+
+func (h *hub) subscribe() (chan string, <-chan struct{}) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	ch := make(chan string, 1)
+	h.subs[ch] = true
+	return ch, h.done
+}
+
+func (h *hub) unsubscribe(ch chan string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.subs, ch)
+}
+
+func (h *hub) publish(id string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for ch := range h.subs {
+		select {
+		case <-ch: // drop an id the stream has not sent yet
+		default:
+		}
+		ch <- id
+	}
+}
+
+// close ends every event stream, so that shutdown does not wait for them.
+func (h *hub) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.closed {
+		h.closed = true
+		close(h.done)
+	}
+}
+
+// Clients returns the number of open event streams.
+func (s *Server) Clients() int {
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
+	return len(s.hub.subs)
+}
