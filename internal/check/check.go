@@ -9,7 +9,9 @@ package check
 import (
 	"fmt"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/pipegen/pipegen/internal/diag"
 	"github.com/pipegen/pipegen/internal/model"
@@ -28,20 +30,56 @@ type Options struct {
 
 // Check returns every problem the rules find in repo, sorted.
 func Check(repo *model.Repo, opt Options) []diag.Diagnostic {
-	c := &checker{p: repo.Pipeline, opt: opt}
+	p := repo.Pipeline
+	p.Index()
+	lists := &lists{owners: set(len(p.Owners)), sources: set(len(p.Sources)), reasons: set(len(p.LostReasons))}
+	for _, o := range p.Owners {
+		lists.owners[o.ID] = true
+	}
+	for _, it := range p.Sources {
+		lists.sources[it.ID] = true
+	}
+	for _, it := range p.LostReasons {
+		lists.reasons[it.ID] = true
+	}
+	c := &checker{p: p, opt: opt, lists: lists}
 	c.pipeline()
 	c.caseConflicts(repo.Deals)
-	stagesOK := len(c.p.Stages) > 0
-	for _, d := range repo.Deals {
-		c.deal(d, stagesOK)
+
+	// Deals are independent of one another: check them on every core.
+	stagesOK := len(p.Stages) > 0
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(repo.Deals)/256))
+	parts := make([]*checker, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		parts[w] = &checker{p: p, opt: opt, lists: lists}
+		wg.Add(1)
+		go func(pc *checker) {
+			defer wg.Done()
+			for i := w; i < len(repo.Deals); i += workers {
+				pc.deal(repo.Deals[i], stagesOK)
+			}
+		}(parts[w])
+	}
+	wg.Wait()
+	for _, pc := range parts {
+		c.diags = append(c.diags, pc.diags...)
 	}
 	diag.Sort(c.diags)
 	return c.diags
 }
 
+func set(n int) map[string]bool { return make(map[string]bool, n) }
+
+// lists are pipeline.yaml's declared ids, for quick lookups.
+type lists struct {
+	owners, sources, reasons map[string]bool
+}
+
 type checker struct {
 	p     *model.Pipeline
 	opt   Options
+	lists *lists
 	diags []diag.Diagnostic
 }
 
@@ -211,14 +249,11 @@ func (c *checker) knownStage(file, id string, pos model.Pos, what string) *model
 }
 
 func (c *checker) knownOwner(file, id string, pos model.Pos, what string) {
-	if !c.p.HasOwners {
+	if !c.p.HasOwners || c.lists.owners[id] {
 		return
 	}
 	ids := make([]string, len(c.p.Owners))
 	for i, o := range c.p.Owners {
-		if o.ID == id {
-			return
-		}
 		ids[i] = o.ID
 	}
 	c.errorf(file, pos, "unknown-owner", listHint("owner", "owners", ids),
@@ -226,13 +261,10 @@ func (c *checker) knownOwner(file, id string, pos model.Pos, what string) {
 }
 
 func (c *checker) knownSource(file, id string, pos model.Pos, what string) {
-	if !c.p.HasSources {
+	if !c.p.HasSources || c.lists.sources[id] {
 		return
 	}
 	ids := itemIDs(c.p.Sources)
-	if contains(ids, id) {
-		return
-	}
 	c.errorf(file, pos, "unknown-source", listHint("source", "sources", ids),
 		"%s source %q is not in the sources of pipeline.yaml%s", what, id, didYouMean(id, ids))
 }

@@ -139,12 +139,10 @@ func (c *checker) reason(d *model.Deal, m *model.Move, s *model.Stage) {
 			hint = "add reason: with one of " + suggest.Quoted(itemIDs(c.p.LostReasons), "or")
 		}
 		c.errorf(d.File, m.StagePos, "missing-reason", hint, "move to %q has no reason, which stage %q requires", m.Stage, m.Stage)
-	case m.Reason != "" && s.Type == model.Lost && c.p.HasLostReasons:
+	case m.Reason != "" && s.Type == model.Lost && c.p.HasLostReasons && !c.lists.reasons[m.Reason]:
 		ids := itemIDs(c.p.LostReasons)
-		if !contains(ids, m.Reason) {
-			c.errorf(d.File, m.ReasonPos, "unknown-reason", listHint("reason", "lost_reasons", ids),
-				"lost reason %q is not in the lost_reasons of pipeline.yaml%s", m.Reason, didYouMean(m.Reason, ids))
-		}
+		c.errorf(d.File, m.ReasonPos, "unknown-reason", listHint("reason", "lost_reasons", ids),
+			"lost reason %q is not in the lost_reasons of pipeline.yaml%s", m.Reason, didYouMean(m.Reason, ids))
 	case m.Reason != "" && s.Type != model.Lost && !needed:
 		c.report(diag.Warning, d.File, m.ReasonPos, "unused-reason", "reasons are recorded on moves into a lost stage; remove it or put it in notes",
 			"reason on a move to %q is not used", m.Stage)

@@ -3,6 +3,7 @@ package load
 import (
 	"fmt"
 	"strings"
+	"unique"
 
 	"github.com/goccy/go-yaml/ast"
 
@@ -86,9 +87,11 @@ func (d *decoder) dealField(deal *model.Deal, key string, kp model.Pos, v ast.No
 		p.Company = kp
 	case "owner":
 		deal.Owner, _ = d.text(v, key)
+		deal.Owner = intern(deal.Owner)
 		p.Owner = valuePos(v, kp)
 	case "source":
 		deal.Source, _ = d.text(v, key)
+		deal.Source = intern(deal.Source)
 		p.Source = valuePos(v, kp)
 	case "value":
 		deal.Value, deal.HasValue = d.money(v, key)
@@ -210,6 +213,7 @@ func (d *decoder) move(n ast.Node) model.Move {
 		switch key {
 		case "stage":
 			m.Stage, _ = d.text(v, "stage")
+			m.Stage = intern(m.Stage)
 			m.StagePos, stagePos = valuePos(v, kp), kp
 			stageBroken = d.fieldBroken()
 		case "date":
@@ -218,6 +222,7 @@ func (d *decoder) move(n ast.Node) model.Move {
 			dateBroken = d.fieldBroken()
 		case "reason":
 			m.Reason, _ = d.text(v, "reason")
+			m.Reason = intern(m.Reason)
 			m.ReasonPos = valuePos(v, kp)
 		}
 	}) {
@@ -234,4 +239,14 @@ func (d *decoder) move(n ast.Node) model.Move {
 		d.missing(datePos, "history entry", "date", "add the date of the move: date: 2026-09-02")
 	}
 	return m
+}
+
+// intern returns the one shared copy of a short string that many deals
+// repeat (stage ids, owners, sources, reasons): less memory, and the
+// lookups metrics make for every history entry stay in the cache.
+func intern(s string) string {
+	if s == "" || len(s) > 64 {
+		return s
+	}
+	return unique.Make(s).Value()
 }

@@ -40,9 +40,14 @@ func Compute(repo *model.Repo, opt Options) *Report {
 	p.Index()
 	t := opt.AsOf
 	cur, prev, funnelDays := windows(p, opt)
+	// The previous window is a snapshot of its own: compute it alongside.
+	var previous KPIs
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		previous = newSnapshot(repo, prev, funnelDays).kpis()
+	}()
 	c := newSnapshot(repo, cur, funnelDays)
-	pv := newSnapshot(repo, prev, funnelDays)
-
 	r := &Report{
 		AsOf:           t,
 		Currency:       p.Currency,
@@ -50,8 +55,9 @@ func Compute(repo *model.Repo, opt Options) *Report {
 		PreviousWindow: prev,
 		FunnelWindow:   c.funnel,
 		Current:        c.kpis(),
-		Previous:       pv.kpis(),
 	}
+	<-done
+	r.Previous = previous
 	r.Stages = c.stages()
 	r.Sources = c.sources()
 	r.Owners = c.owners()
@@ -84,16 +90,17 @@ func windows(p *model.Pipeline, opt Options) (cur, prev Window, funnelDays int) 
 // fact is what one deal is as of a day: its visible history and the facts
 // of METRICS.md derived from it.
 type fact struct {
-	d        *model.Deal
-	hist     []model.Move // entries dated on or before the day
-	created  model.Date
-	stage    *model.Stage
-	entered  model.Date // when it entered its current stage
-	status   model.StageType
-	closed   model.Date // won or lost date, for a won or lost deal
-	furthest int        // highest position among the open and won stages in hist; -1 if none
-	prob     float64
-	churned  model.Date // zero when not (yet) churned
+	d          *model.Deal
+	hist       []model.Move // entries dated on or before the day
+	created    model.Date
+	stage      *model.Stage
+	stageIndex int        // the current stage's position in the pipeline
+	entered    model.Date // when it entered its current stage
+	status     model.StageType
+	closed     model.Date // won or lost date, for a won or lost deal
+	furthest   int        // highest position among the open and won stages in hist; -1 if none
+	prob       float64
+	churned    model.Date // zero when not (yet) churned
 }
 
 func (f *fact) won() bool  { return f.status == model.Won }
@@ -131,10 +138,11 @@ func newSnapshot(repo *model.Repo, w Window, funnelDays int) *snapshot {
 		}
 		f := fact{d: d, hist: d.History[:n], created: d.History[0].Date, furthest: -1}
 		last := f.hist[n-1]
-		f.stage = s.p.Stage(last.Stage)
-		if f.stage == nil {
+		k, ok := s.p.StageIndex(last.Stage)
+		if !ok {
 			continue
 		}
+		f.stage, f.stageIndex = &s.p.Stages[k], k
 		f.entered = last.Date
 		f.status = f.stage.Type
 		if f.status != model.Open {
@@ -312,47 +320,60 @@ func (s *snapshot) spend(match func(model.Spend) bool) model.Money {
 	return model.Money(math.Round(cents))
 }
 
+// stages computes the funnel and stage velocity in one pass over the deals.
 func (s *snapshot) stages() []Stage {
 	out := []Stage{}
-	var reachedIdx []int
+	row := make([]int, len(s.p.Stages)) // pipeline position → index in out, or -1 for a lost stage
 	for k := range s.p.Stages {
 		st := &s.p.Stages[k]
+		row[k] = -1
 		if st.Type == model.Lost {
 			continue
 		}
-		row := Stage{ID: st.ID, Name: st.Title(), Type: st.Type}
+		r := Stage{ID: st.ID, Name: st.Title(), Type: st.Type}
 		if st.HasRotAfter {
 			rot := st.RotAfter
-			row.RotAfter = &rot
+			r.RotAfter = &rot
 		}
-		var stays []int
-		var weightedCents float64
-		for i := range s.facts {
-			f := &s.facts[i]
-			if s.funnel.Contains(f.created) && f.reached(k) {
-				row.Reached++
-				row.ReachedValue += f.d.Value
+		row[k] = len(out)
+		out = append(out, r)
+	}
+	stays := make([][]int, len(out))
+	weightedCents := make([]float64, len(out))
+	for i := range s.facts {
+		f := &s.facts[i]
+		if s.funnel.Contains(f.created) {
+			for k := 0; k <= f.furthest; k++ {
+				if r := row[k]; r >= 0 {
+					out[r].Reached++
+					out[r].ReachedValue += f.d.Value
+				}
 			}
-			if f.open() && f.stage.ID == st.ID {
-				row.OpenCount++
-				row.OpenValue += f.d.Value
-				weightedCents += weighted(f)
+		}
+		if f.open() {
+			if r := row[f.stageIndex]; r >= 0 {
+				out[r].OpenCount++
+				out[r].OpenValue += f.d.Value
+				weightedCents[r] += weighted(f)
 				if stuck, _ := s.isStuck(f); stuck {
-					row.Stuck++
-				}
-			}
-			for j := 0; j+1 < len(f.hist); j++ {
-				if f.hist[j].Stage == st.ID && s.win.Contains(f.hist[j+1].Date) {
-					stays = append(stays, int(f.hist[j+1].Date-f.hist[j].Date))
+					out[r].Stuck++
 				}
 			}
 		}
-		row.WeightedValue = model.Money(math.Round(weightedCents))
-		row.AvgDays, row.MedianDays = meanMedian(stays)
-		out = append(out, row)
-		reachedIdx = append(reachedIdx, k)
+		// Each stay in a stage that ended in the window: the deal entered
+		// the stage with hist[j] and left it with hist[j+1].
+		for j := 0; j+1 < len(f.hist); j++ {
+			if !s.win.Contains(f.hist[j+1].Date) {
+				continue
+			}
+			if k, ok := s.p.StageIndex(f.hist[j].Stage); ok && row[k] >= 0 {
+				stays[row[k]] = append(stays[row[k]], int(f.hist[j+1].Date-f.hist[j].Date))
+			}
+		}
 	}
 	for i := range out {
+		out[i].WeightedValue = model.Money(math.Round(weightedCents[i]))
+		out[i].AvgDays, out[i].MedianDays = meanMedian(stays[i])
 		if out[i].Type == model.Won {
 			continue
 		}

@@ -91,11 +91,14 @@ func ComputeDetails(repo *model.Repo, opt Options) *Details {
 	repo.Pipeline.Index()
 	cur, _, funnelDays := windows(repo.Pipeline, opt)
 	s := newSnapshot(repo, cur, funnelDays)
-	d := &Details{}
+	d := &Details{Deals: make([]DealRow, len(s.facts))}
 	for i := range s.facts {
-		d.Deals = append(d.Deals, s.row(&s.facts[i]))
+		d.Deals[i] = s.row(&s.facts[i])
 	}
-	slices.SortFunc(d.Deals, func(a, b DealRow) int { return cmp.Compare(a.ID, b.ID) })
+	byID := func(a, b DealRow) int { return cmp.Compare(a.ID, b.ID) }
+	if !slices.IsSortedFunc(d.Deals, byID) {
+		slices.SortFunc(d.Deals, byID)
+	}
 	d.Trend = s.trend()
 	d.LostReasons = s.lostReasons()
 	d.Review = s.review()
@@ -117,6 +120,7 @@ func (s *snapshot) row(f *fact) DealRow {
 	if f.lost() {
 		r.LostReason = f.hist[len(f.hist)-1].Reason
 	}
+	r.Timeline = make([]Stay, 0, len(f.hist))
 	for i, m := range f.hist {
 		st := Stay{Stage: m.Stage, StageName: m.Stage, From: m.Date, Reason: m.Reason}
 		if ps := s.p.Stage(m.Stage); ps != nil {

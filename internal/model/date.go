@@ -70,10 +70,29 @@ func (d Date) Time() time.Time {
 	return time.Unix(int64(d-unixDayOffset)*86400, 0).UTC()
 }
 
-// YMD returns the year, month and day of the date.
+// YMD returns the year, month and day of the date. It is arithmetic on the
+// day count (the civil-from-days algorithm), with no time.Time in between:
+// metrics call it for every deal.
 func (d Date) YMD() (year, month, day int) {
-	t := d.Time()
-	return t.Year(), int(t.Month()), t.Day()
+	z := int(d-unixDayOffset) + 719468 // days since 0000-03-01
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097                                  // day of era, [0, 146096]
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // year of era, [0, 399]
+	doy := doe - (365*yoe + yoe/4 - yoe/100)               // day of year from March 1, [0, 365]
+	mp := (5*doy + 2) / 153                                // month from March, [0, 11]
+	day = doy - (153*mp+2)/5 + 1
+	month = mp + 3
+	if month > 12 {
+		month -= 12
+	}
+	year = yoe + era*400
+	if month <= 2 {
+		year++
+	}
+	return year, month, day
 }
 
 // AddDays returns the date n days later (earlier for a negative n).
@@ -85,7 +104,12 @@ func (d Date) String() string {
 		return ""
 	}
 	y, m, day := d.YMD()
-	return fmt.Sprintf("%04d-%02d-%02d", y, m, day)
+	b := make([]byte, 10)
+	b[0], b[1], b[2], b[3] = byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
+	b[4], b[7] = '-', '-'
+	b[5], b[6] = byte('0'+m/10), byte('0'+m%10)
+	b[8], b[9] = byte('0'+day/10), byte('0'+day%10)
+	return string(b)
 }
 
 // MarshalText writes the date as YYYY-MM-DD.

@@ -199,3 +199,25 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+// YMD and String agree with the time package on every day of four centuries.
+func TestDateYMDMatchesTime(t *testing.T) {
+	start, _ := NewDate(1900, 1, 1)
+	end, _ := NewDate(2300, 12, 31)
+	for d := start; d <= end; d++ {
+		tt := d.Time()
+		y, m, day := d.YMD()
+		if y != tt.Year() || m != int(tt.Month()) || day != tt.Day() {
+			t.Fatalf("YMD(%d) = %d-%d-%d, time says %s", d, y, m, day, tt.Format("2006-01-02"))
+		}
+		if d.String() != tt.Format("2006-01-02") {
+			t.Fatalf("String(%d) = %s, time says %s", d, d.String(), tt.Format("2006-01-02"))
+		}
+	}
+	for _, s := range []string{"0001-01-01", "9999-12-31", "2000-02-29", "1970-01-01"} {
+		d, _ := ParseDate(s)
+		if d.String() != s {
+			t.Errorf("round trip %s → %s", s, d)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/pipegen/pipegen/internal/metrics"
 	"github.com/pipegen/pipegen/internal/model"
@@ -20,21 +21,43 @@ import (
 )
 
 // Input is what the site shows: the repository, its report as of a day, the
-// details behind it, and one report per owner.
+// details behind it, and the report of each owner.
 type Input struct {
 	Repo    *model.Repo
 	Report  *metrics.Report
 	Details *metrics.Details
-	Owners  map[string]*metrics.Report
+	// Owner returns one owner's report; it may compute it on first use.
+	Owner func(id string) *metrics.Report
 }
 
 // Prepare has the metrics package compute everything the site shows of a
-// checked repository.
+// checked repository. The report and the details are computed at once, in
+// parallel; an owner's report when its page is first drawn.
 func Prepare(repo *model.Repo, opt metrics.Options) Input {
-	r := metrics.Compute(repo, opt)
-	in := Input{Repo: repo, Report: r, Details: metrics.ComputeDetails(repo, opt), Owners: map[string]*metrics.Report{}}
-	for _, o := range r.Owners {
-		in.Owners[o.ID] = metrics.ForOwner(repo, opt, o.ID)
+	in := Input{Repo: repo}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		in.Details = metrics.ComputeDetails(repo, opt)
+	}()
+	in.Report = metrics.Compute(repo, opt)
+	wg.Wait()
+	type lazy struct {
+		once sync.Once
+		r    *metrics.Report
+	}
+	owners := map[string]*lazy{}
+	for _, o := range in.Report.Owners {
+		owners[o.ID] = &lazy{}
+	}
+	in.Owner = func(id string) *metrics.Report {
+		l := owners[id]
+		if l == nil {
+			return nil
+		}
+		l.once.Do(func() { l.r = metrics.ForOwner(repo, opt, id) })
+		return l.r
 	}
 	return in
 }

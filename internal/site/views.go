@@ -190,6 +190,10 @@ type convRow struct{ From, To, Rate string }
 
 type sourceRow struct{ ID, Leads, Spend, CPL, Conversion, Won, CAC string }
 
+// listLimit is how many stuck and overdue deals the overview lists; the
+// deals page has them all.
+const listLimit = 25
+
 type linkRow struct {
 	Href, Title, Stage, Days, Over, Owner, Date, Value, Reason, From, To string
 }
@@ -211,7 +215,10 @@ func (rd *renderer) index() error {
 		LostRows                        []struct{ Reason, Count, Value string }
 		SourceRows                      []sourceRow
 		StuckRows, OverdueRows          []linkRow
+		StuckTotal, OverdueTotal        int
+		Limit                           int
 	}{
+		Limit: listLimit,
 		Subtitle: fmt.Sprintf("As of %s. Tiles show the %s window %s – %s against the one before.",
 			r.AsOf, rd.p.Review, r.Window.From, r.Window.To),
 		Tiles:      rd.tileGroups(r.Current, r.Previous, nil),
@@ -262,12 +269,13 @@ func (rd *renderer) index() error {
 			CPL: rd.moneyOrNone(s.CostPerLead), Conversion: ratioText(s.LeadConversionRate), Won: format.Int(s.WonDeals), CAC: rd.moneyOrNone(s.CAC)})
 	}
 	rows := rd.rowsByID()
-	for _, s := range r.Stuck {
+	data.StuckTotal, data.OverdueTotal = len(r.Stuck), len(r.Overdue)
+	for _, s := range r.Stuck[:min(len(r.Stuck), listLimit)] {
 		row := rows[s.ID]
 		data.StuckRows = append(data.StuckRows, linkRow{Href: dealPath(s.ID), Title: row.Title, Stage: rd.stageName(s.Stage),
 			Days: format.Int(s.DaysInStage), Over: format.Int(s.DaysInStage-s.RotAfter) + " days", Owner: rd.ownerName(row.Owner)})
 	}
-	for _, o := range r.Overdue {
+	for _, o := range r.Overdue[:min(len(r.Overdue), listLimit)] {
 		data.OverdueRows = append(data.OverdueRows, linkRow{Href: dealPath(o.ID), Title: rows[o.ID].Title, Stage: rd.stageName(o.Stage),
 			Date: o.ExpectedClose.String(), Days: format.Int(o.DaysOverdue), Value: format.Money(o.Value, rd.cur)})
 	}
@@ -454,7 +462,7 @@ var ownerKPIs = map[string]bool{
 
 func (rd *renderer) ownerPage(o metrics.Owner) error {
 	p := ownerPath(o.ID)
-	r := rd.in.Owners[o.ID]
+	r := rd.in.Owner(o.ID)
 	if r == nil {
 		return fmt.Errorf("render owner %s: no report", o.ID)
 	}
