@@ -10,13 +10,14 @@ import (
 
 	"github.com/pipegen/pipegen/internal/check"
 	"github.com/pipegen/pipegen/internal/diag"
+	"github.com/pipegen/pipegen/internal/gitrev"
 	"github.com/pipegen/pipegen/internal/load"
 	"github.com/pipegen/pipegen/internal/model"
 )
 
 var checkCommand = &command{
 	name:    "check",
-	args:    "[--format text|json|github] [--as-of DATE] [--dir DIR]",
+	args:    "[--base REV [--allow-rewrite]] [--format text|json|github] [--as-of DATE] [--dir DIR]",
 	summary: "validate pipeline.yaml and every deal",
 	help: `
 Check validates pipeline.yaml and every deal under deals/ and reports every
@@ -28,12 +29,20 @@ Formats: text (for people; colour on a terminal unless NO_COLOR is set),
 json (an array of {file, line, column, severity, code, message, hint}) and
 github (workflow commands that annotate the lines of a pull request).
 
+With --base REV (in a pull request, the base branch, like origin/main),
+check also compares each deal with its version at REV: a deal file deleted
+or renamed, or a history whose past moves were edited or removed, is an
+error (a warning with --allow-rewrite). REV is read with git; in a shallow
+CI clone, fetch it first.
+
 A history date after today is an error. With --as-of (or as_of in
 pipeline.yaml) set to a later date, dates up to it are accepted.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		dir := dirFlag(fs)
 		format := fs.String("format", "text", "output `format`: text, json or github")
 		asOf := fs.String("as-of", "", "check as of `DATE` (YYYY-MM-DD)")
+		base := fs.String("base", "", "also compare each deal with its version at git revision `REV` (a pull request's base)")
+		allowRewrite := fs.Bool("allow-rewrite", false, "with --base, report deleted, renamed and rewritten deals as warnings")
 		return func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
 				return &usageError{msg: fmt.Sprintf("check takes no arguments, got %q", args[0]), hint: "pass the repository with --dir"}
@@ -53,6 +62,15 @@ pipeline.yaml) set to a later date, dates up to it are accepted.`,
 				Today: model.DateOf(time.Now()),
 				AsOf:  cmpOr(flagAsOf, repo.Pipeline.AsOf),
 			})...)
+			if *base != "" {
+				old, err := repoAt(*dir, *base)
+				if err != nil {
+					return err
+				}
+				diags = append(diags, check.Base(repo, old, *allowRewrite)...)
+			} else if *allowRewrite {
+				return &usageError{msg: "--allow-rewrite needs --base", hint: "pass the revision to compare with, like --base origin/main"}
+			}
 			diag.Sort(diags)
 			if err := writeDiagnostics(e, *dir, *format, diags, len(repo.Deals)); err != nil {
 				return err
@@ -118,3 +136,18 @@ func writeDiagnostics(e *env, dir, format string, diags []diag.Diagnostic, deals
 
 // sourceReader reads repository files for the excerpts of text output.
 func sourceReader(dir string) diag.Sources { return diag.DirSources(dir, load.MaxFileSize) }
+
+// repoAt parses the pipeline repository in dir as it was at git revision
+// rev. A revision that cannot be read is a usage error, with a hint.
+func repoAt(dir, rev string) (*model.Repo, error) {
+	files, err := gitrev.Files(dir, rev)
+	var ge *gitrev.Error
+	if errors.As(err, &ge) {
+		return nil, &usageError{msg: "--base: " + ge.Msg, hint: ge.Hint}
+	}
+	if err != nil {
+		return nil, err
+	}
+	repo, _ := load.FromFiles(files)
+	return repo, nil
+}

@@ -231,3 +231,32 @@ func isDir(p string) bool {
 	info, err := os.Stat(p)
 	return err == nil && info.IsDir()
 }
+
+// FromFiles parses a repository given as file contents keyed by slash path
+// (pipeline.yaml and deals/…), such as a git revision's. Files that are not
+// deals are left out.
+func FromFiles(files map[string][]byte) (*model.Repo, []diag.Diagnostic) {
+	repo := &model.Repo{}
+	var diags []diag.Diagnostic
+	if src, ok := files[PipelineFile]; ok {
+		p, pd := ParsePipeline(PipelineFile, src)
+		repo.Pipeline, diags = p, pd
+	} else {
+		repo.Pipeline = &model.Pipeline{File: PipelineFile}
+	}
+	var names []string
+	for name := range files {
+		base := path.Base(name)
+		if strings.HasPrefix(name, DealsDir+"/") && path.Ext(name) == dealExt && !strings.HasPrefix(base, ".") && !strings.Contains(name, "/.") {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		d, dd := ParseDeal(name, DealID(name), files[name])
+		repo.Deals = append(repo.Deals, d)
+		diags = append(diags, dd...)
+	}
+	diag.Sort(diags)
+	return repo, diags
+}

@@ -1,0 +1,128 @@
+// Package diff tells what a change to the repository — a pull request —
+// does to the pipeline: deals added, moved, won and lost, values changed,
+// and the numbers before and after.
+package diff
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/pipegen/pipegen/internal/metrics"
+	"github.com/pipegen/pipegen/internal/model"
+)
+
+// Change is the difference between the base and the head of a change, both
+// computed as of the same day.
+type Change struct {
+	AsOf         model.Date     `json:"as_of"`
+	Currency     string         `json:"currency"`
+	Before       Totals         `json:"before"`
+	After        Totals         `json:"after"`
+	Added        []Deal         `json:"added"`
+	Moved        []Move         `json:"moved"`
+	Won          []Move         `json:"won"`
+	Lost         []Move         `json:"lost"`
+	ValueChanges []ValueChange  `json:"value_changes"`
+	Metrics      []MetricChange `json:"metrics"`
+}
+
+// Totals are the open pipeline at one side.
+type Totals struct {
+	OpenDeals     int         `json:"open_deals"`
+	OpenValue     model.Money `json:"open_value"`
+	WeightedValue model.Money `json:"weighted_value"`
+}
+
+// Deal is a deal as it is at the head.
+type Deal struct {
+	ID    string      `json:"id"`
+	Title string      `json:"title"`
+	Owner string      `json:"owner"`
+	Stage string      `json:"stage"`
+	Value model.Money `json:"value"`
+}
+
+// Move is a deal whose stage changed.
+type Move struct {
+	ID     string      `json:"id"`
+	Title  string      `json:"title"`
+	From   string      `json:"from"`
+	To     string      `json:"to"`
+	Value  model.Money `json:"value"`
+	Reason string      `json:"reason,omitempty"`
+}
+
+// ValueChange is a deal whose value changed.
+type ValueChange struct {
+	ID     string      `json:"id"`
+	Title  string      `json:"title"`
+	Before model.Money `json:"before"`
+	After  model.Money `json:"after"`
+}
+
+// MetricChange is a KPI of the current window whose value moved.
+type MetricChange struct {
+	Key    string        `json:"key"`
+	Label  string        `json:"-"`
+	Kind   metrics.Kind  `json:"-"`
+	Before metrics.Ratio `json:"before"`
+	After  metrics.Ratio `json:"after"`
+}
+
+// Compare returns what head changes against base, as of asOf.
+func Compare(base, head *model.Repo, asOf model.Date) *Change {
+	opt := metrics.Options{AsOf: asOf}
+	rb, rh := metrics.Compute(base, opt), metrics.Compute(head, opt)
+	db, dh := metrics.ComputeDetails(base, opt), metrics.ComputeDetails(head, opt)
+	c := &Change{
+		AsOf: asOf, Currency: rh.Currency,
+		Before: totals(rb.Current), After: totals(rh.Current),
+		Added: []Deal{}, Moved: []Move{}, Won: []Move{}, Lost: []Move{}, ValueChanges: []ValueChange{}, Metrics: []MetricChange{},
+	}
+	was := make(map[string]*metrics.DealRow, len(db.Deals))
+	for i := range db.Deals {
+		was[db.Deals[i].ID] = &db.Deals[i]
+	}
+	for i := range dh.Deals {
+		d := &dh.Deals[i]
+		old, ok := was[d.ID]
+		if !ok {
+			c.Added = append(c.Added, Deal{ID: d.ID, Title: d.Title, Owner: d.Owner, Stage: d.Stage, Value: d.Value})
+			continue
+		}
+		if old.Stage != d.Stage {
+			m := Move{ID: d.ID, Title: d.Title, From: old.Stage, To: d.Stage, Value: d.Value, Reason: d.LostReason}
+			switch d.Status {
+			case model.Won:
+				c.Won = append(c.Won, m)
+			case model.Lost:
+				c.Lost = append(c.Lost, m)
+			default:
+				c.Moved = append(c.Moved, m)
+			}
+		}
+		if old.Value != d.Value || old.HasValue != d.HasValue {
+			c.ValueChanges = append(c.ValueChanges, ValueChange{ID: d.ID, Title: d.Title, Before: old.Value, After: d.Value})
+		}
+	}
+	before := rb.Current.Fields()
+	for i, f := range rh.Current.Fields() {
+		b := before[i]
+		if f.Valid != b.Valid || f.Value != b.Value {
+			c.Metrics = append(c.Metrics, MetricChange{Key: f.Key, Label: f.Label, Kind: f.Kind,
+				Before: metrics.Ratio{V: b.Value, Valid: b.Valid}, After: metrics.Ratio{V: f.Value, Valid: f.Valid}})
+		}
+	}
+	byID := func(a, b Move) int { return cmp.Compare(a.ID, b.ID) }
+	slices.SortFunc(c.Moved, byID)
+	return c
+}
+
+func totals(k metrics.KPIs) Totals {
+	return Totals{OpenDeals: k.OpenDeals, OpenValue: k.OpenValue, WeightedValue: k.WeightedValue}
+}
+
+// Empty reports whether the change touches no deal.
+func (c *Change) Empty() bool {
+	return len(c.Added)+len(c.Moved)+len(c.Won)+len(c.Lost)+len(c.ValueChanges) == 0
+}

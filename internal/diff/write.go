@@ -1,0 +1,157 @@
+package diff
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/pipegen/pipegen/internal/format"
+	"github.com/pipegen/pipegen/internal/metrics"
+	"github.com/pipegen/pipegen/internal/model"
+)
+
+// WriteJSON writes the change as JSON.
+func WriteJSON(w io.Writer, c *Change) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(c)
+}
+
+// WriteMarkdown writes the change for a pull-request comment or a job
+// summary: a short table of the open pipeline, then the deals.
+func WriteMarkdown(w io.Writer, c *Change) error {
+	b := bufio.NewWriter(w)
+	money := func(m model.Money) string { return format.Money(m, c.Currency) }
+	fmt.Fprintf(b, "### Pipeline changes\n\n")
+	fmt.Fprintf(b, "| | Before | After | Change |\n|---|---:|---:|---:|\n")
+	fmt.Fprintf(b, "| Open deals | %d | %d | %s |\n", c.Before.OpenDeals, c.After.OpenDeals, signedInt(c.After.OpenDeals-c.Before.OpenDeals))
+	fmt.Fprintf(b, "| Open value | %s | %s | %s |\n", money(c.Before.OpenValue), money(c.After.OpenValue), signedMoney(c.After.OpenValue-c.Before.OpenValue, c.Currency))
+	fmt.Fprintf(b, "| Weighted value | %s | %s | %s |\n\n", money(c.Before.WeightedValue), money(c.After.WeightedValue), signedMoney(c.After.WeightedValue-c.Before.WeightedValue, c.Currency))
+	if c.Empty() {
+		fmt.Fprintf(b, "No deal changes.\n")
+		return b.Flush()
+	}
+	if len(c.Won) > 0 {
+		fmt.Fprintf(b, "**Won (%d)**\n\n| Deal | From | Value |\n|---|---|---:|\n", len(c.Won))
+		for _, m := range c.Won {
+			fmt.Fprintf(b, "| %s | %s | %s |\n", md(m.Title), md(m.From), money(m.Value))
+		}
+		b.WriteString("\n")
+	}
+	if len(c.Lost) > 0 {
+		fmt.Fprintf(b, "**Lost (%d)**\n\n| Deal | From | Reason | Value |\n|---|---|---|---:|\n", len(c.Lost))
+		for _, m := range c.Lost {
+			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", md(m.Title), md(m.From), md(orDash(m.Reason)), money(m.Value))
+		}
+		b.WriteString("\n")
+	}
+	if len(c.Moved) > 0 {
+		fmt.Fprintf(b, "**Moved (%d)**\n\n| Deal | From | To | Value |\n|---|---|---|---:|\n", len(c.Moved))
+		for _, m := range c.Moved {
+			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", md(m.Title), md(m.From), md(m.To), money(m.Value))
+		}
+		b.WriteString("\n")
+	}
+	if len(c.Added) > 0 {
+		fmt.Fprintf(b, "**Added (%d)**\n\n| Deal | Owner | Stage | Value |\n|---|---|---|---:|\n", len(c.Added))
+		for _, d := range c.Added {
+			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", md(d.Title), md(d.Owner), md(d.Stage), money(d.Value))
+		}
+		b.WriteString("\n")
+	}
+	if len(c.ValueChanges) > 0 {
+		fmt.Fprintf(b, "**Value changes (%d)**\n\n| Deal | Before | After |\n|---|---:|---:|\n", len(c.ValueChanges))
+		for _, v := range c.ValueChanges {
+			fmt.Fprintf(b, "| %s | %s | %s |\n", md(v.Title), money(v.Before), money(v.After))
+		}
+		b.WriteString("\n")
+	}
+	if len(c.Metrics) > 0 {
+		fmt.Fprintf(b, "<details><summary>Metrics that moved (current window, as of %s)</summary>\n\n| Metric | Before | After |\n|---|---:|---:|\n", c.AsOf)
+		for _, m := range c.Metrics {
+			fmt.Fprintf(b, "| %s | %s | %s |\n", m.Label, value(m.Kind, m.Before, c.Currency), value(m.Kind, m.After, c.Currency))
+		}
+		b.WriteString("\n</details>\n")
+	}
+	return b.Flush()
+}
+
+// WriteText writes the change for a terminal.
+func WriteText(w io.Writer, c *Change) error {
+	b := bufio.NewWriter(w)
+	money := func(m model.Money) string { return format.Money(m, c.Currency) }
+	fmt.Fprintf(b, "open deals      %d → %d (%s)\n", c.Before.OpenDeals, c.After.OpenDeals, signedInt(c.After.OpenDeals-c.Before.OpenDeals))
+	fmt.Fprintf(b, "open value      %s → %s (%s)\n", money(c.Before.OpenValue), money(c.After.OpenValue), signedMoney(c.After.OpenValue-c.Before.OpenValue, c.Currency))
+	fmt.Fprintf(b, "weighted value  %s → %s (%s)\n", money(c.Before.WeightedValue), money(c.After.WeightedValue), signedMoney(c.After.WeightedValue-c.Before.WeightedValue, c.Currency))
+	if c.Empty() {
+		fmt.Fprintf(b, "no deal changes\n")
+		return b.Flush()
+	}
+	for _, m := range c.Won {
+		fmt.Fprintf(b, "won    %s (%s), from %s\n", m.ID, money(m.Value), m.From)
+	}
+	for _, m := range c.Lost {
+		fmt.Fprintf(b, "lost   %s (%s), from %s, reason %s\n", m.ID, money(m.Value), m.From, orDash(m.Reason))
+	}
+	for _, m := range c.Moved {
+		fmt.Fprintf(b, "moved  %s: %s → %s\n", m.ID, m.From, m.To)
+	}
+	for _, d := range c.Added {
+		fmt.Fprintf(b, "added  %s (%s, %s, %s)\n", d.ID, d.Stage, d.Owner, money(d.Value))
+	}
+	for _, v := range c.ValueChanges {
+		fmt.Fprintf(b, "value  %s: %s → %s\n", v.ID, money(v.Before), money(v.After))
+	}
+	return b.Flush()
+}
+
+func signedInt(n int) string {
+	if n > 0 {
+		return "+" + format.Int(n)
+	}
+	if n == 0 {
+		return "0"
+	}
+	return format.Int(n)
+}
+
+func signedMoney(m model.Money, currency string) string {
+	if m > 0 {
+		return "+" + format.Money(m, currency)
+	}
+	if m == 0 {
+		return "0"
+	}
+	return format.Money(m, currency)
+}
+
+func value(k metrics.Kind, r metrics.Ratio, currency string) string {
+	if !r.Valid {
+		return format.None
+	}
+	switch k {
+	case metrics.Amount, metrics.AmountPerDay:
+		return format.Money(model.Money(r.V), currency)
+	case metrics.Rate:
+		return format.Percent(r.V)
+	case metrics.Days:
+		return format.Days(r.V)
+	}
+	return format.Int(int(r.V))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return format.None
+	}
+	return s
+}
+
+// md escapes text for a Markdown table cell: no pipes, no markup, no HTML.
+var mdEscaper = strings.NewReplacer("|", "\\|", "\\", "\\\\", "*", "\\*", "_", "\\_", "`", "\\`", "[", "\\[", "]", "\\]",
+	"<", "&lt;", ">", "&gt;", "&", "&amp;", "\n", " ", "\r", " ", "#", "\\#", "!", "\\!", "~", "\\~")
+
+func md(s string) string { return mdEscaper.Replace(s) }
