@@ -1,0 +1,228 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	iofs "io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pipegen/pipegen/internal/check"
+	"github.com/pipegen/pipegen/internal/diag"
+	"github.com/pipegen/pipegen/internal/edit"
+	"github.com/pipegen/pipegen/internal/load"
+	"github.com/pipegen/pipegen/internal/model"
+)
+
+var newCommand = &command{
+	name:    "new",
+	args:    "--title T --owner O [--company C] [--source S] [--value V] [--stage S] [--date D] [--dir DIR]",
+	summary: "create a deal file",
+	help: `
+New writes deals/<slug>.yaml, the slug made from the title (made unique if
+needed), with its first move dated today (or --date), and prints its path.
+The deal is checked against pipeline.yaml before it is written: an unknown
+owner, a stage deals cannot start in, or a value the stage requires is
+reported and nothing is written. It never replaces an existing file.`,
+	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+		dir := dirFlag(fs)
+		title := fs.String("title", "", "the deal's `title` (required)")
+		owner := fs.String("owner", "", "the owner's `id` (required)")
+		company := fs.String("company", "", "the customer `company`")
+		source := fs.String("source", "", "the lead `source`")
+		value := fs.String("value", "", "the expected contract `value`, like 36000")
+		stage := fs.String("stage", "", "the first `stage` (default: the first stage of pipeline.yaml)")
+		date := fs.String("date", "", "the date of the first move, `YYYY-MM-DD` (default: today)")
+		return func(ctx context.Context, e *env, args []string) error {
+			if len(args) > 0 {
+				return &usageError{msg: fmt.Sprintf("new takes no arguments, got %q", args[0]), hint: `pass the title with --title "…"`}
+			}
+			if strings.TrimSpace(*title) == "" || *owner == "" {
+				return &usageError{msg: "new needs --title and --owner", hint: `pipegen new --title "Northwind — analytics" --owner olena`}
+			}
+			day, err := parseDateFlag("date", *date)
+			if err != nil {
+				return err
+			}
+			if day.IsZero() {
+				day = model.DateOf(time.Now())
+			}
+			p, pd := load.ReadPipeline(*dir)
+			if diag.HasErrors(pd) {
+				return reportErrors(e, *dir, pd, nil)
+			}
+			first := *stage
+			if first == "" && len(p.Stages) > 0 {
+				first = p.Stages[0].ID
+			}
+			if *value != "" {
+				if _, err := model.ParseMoney(*value); err != nil {
+					return &usageError{msg: "--value: " + err.Error(), hint: "write digits with at most two decimals, like 36000 or 1250.50"}
+				}
+			}
+			var b bytes.Buffer
+			field := func(k, v string) {
+				if v != "" {
+					fmt.Fprintf(&b, "%s: %s\n", k, quote(v))
+				}
+			}
+			field("title", strings.TrimSpace(*title))
+			field("company", *company)
+			field("owner", *owner)
+			field("source", *source)
+			if *value != "" {
+				fmt.Fprintf(&b, "value: %s\n", *value)
+			}
+			fmt.Fprintf(&b, "history:\n  - stage: %s\n    date: %s\n", quote(first), day)
+			fmt.Fprintf(&b, "notes: |\n  Created with pipegen new.\n")
+
+			slug := edit.Slug(*title)
+			rel := uniquePath(*dir, slug)
+			if errs := checkDeal(p, rel, b.Bytes(), day); len(errs) > 0 {
+				return reportErrors(e, *dir, errs, b.Bytes())
+			}
+			if err := edit.Create(filepath.Join(*dir, filepath.FromSlash(rel)), b.Bytes()); err != nil {
+				return err
+			}
+			fmt.Fprintln(e.stdout, rel)
+			return nil
+		}
+	},
+}
+
+var moveCommand = &command{
+	name:    "move",
+	args:    "DEAL STAGE [--date D] [--reason R] [--dir DIR]",
+	summary: "append a stage move to a deal",
+	help: `
+Move appends a move to STAGE, dated today (or --date), to the history of
+DEAL (its id, like northwind-analytics, or its file, like
+deals/northwind-analytics.yaml). The move is checked against the rules of
+pipeline.yaml first — an allowed transition, a reason where the stage
+requires one, no date before the last move — and nothing is written if it
+fails. Only the new entry is added: the file's comments, order and
+formatting stay exactly as they were.`,
+	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+		dir := dirFlag(fs)
+		date := fs.String("date", "", "the date of the move, `YYYY-MM-DD` (default: today)")
+		reason := fs.String("reason", "", "why the deal was lost: a `reason` from lost_reasons")
+		return func(ctx context.Context, e *env, args []string) error {
+			if len(args) != 2 {
+				return &usageError{msg: "move needs a deal and a stage", hint: "pipegen move northwind-analytics proposal"}
+			}
+			day, err := parseDateFlag("date", *date)
+			if err != nil {
+				return err
+			}
+			if day.IsZero() {
+				day = model.DateOf(time.Now())
+			}
+			id := strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(args[0]), "deals/"), ".yaml")
+			rel := "deals/" + id + ".yaml"
+			full := filepath.Join(*dir, filepath.FromSlash(rel))
+			src, err := os.ReadFile(full)
+			if errors.Is(err, iofs.ErrNotExist) {
+				return &usageError{msg: fmt.Sprintf("no deal %q: %s does not exist", id, rel), hint: "give the deal's id: its path under deals/ without .yaml"}
+			}
+			if err != nil {
+				return err
+			}
+			p, pd := load.ReadPipeline(*dir)
+			if diag.HasErrors(pd) {
+				return reportErrors(e, *dir, pd, nil)
+			}
+			if _, before := load.ParseDeal(rel, id, src); diag.HasErrors(before) {
+				return reportErrors(e, *dir, before, nil)
+			}
+			out, err := edit.AppendMove(src, edit.Move{Stage: args[1], Date: day, Reason: *reason})
+			if err != nil {
+				return fmt.Errorf("%s: %w", rel, err)
+			}
+			if errs := checkDeal(p, rel, out, day); len(errs) > 0 {
+				return reportErrors(e, *dir, errs, out)
+			}
+			if err := edit.Replace(full, out); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "%s: moved to %s on %s\n", rel, args[1], day)
+			return nil
+		}
+	},
+}
+
+// checkDeal checks one deal file's text against the pipeline and returns
+// its errors.
+func checkDeal(p *model.Pipeline, rel string, src []byte, day model.Date) []diag.Diagnostic {
+	d, diags := load.ParseDeal(rel, load.DealID(rel), src)
+	diags = append(diags, check.Check(&model.Repo{Pipeline: p, Deals: []*model.Deal{d}}, check.Options{
+		Today: model.DateOf(time.Now()), AsOf: max(day, p.AsOf),
+	})...)
+	var errs []diag.Diagnostic
+	for _, x := range diags {
+		if x.Severity == diag.Error && x.File == rel {
+			errs = append(errs, x)
+		}
+	}
+	diag.Sort(errs)
+	return errs
+}
+
+// reportErrors prints diagnostics as check does and returns errInput. When
+// the text is given, excerpts come from it (the file as it would be)
+// rather than from disk.
+func reportErrors(e *env, dir string, ds []diag.Diagnostic, text []byte) error {
+	src := sourceReader(dir)
+	if text != nil {
+		src = func(string) []byte { return text }
+	}
+	diag.WriteText(e.stderr, ds, src, diag.TextOptions{Color: useColor(isTerminal(e.stderr), e.getenv)})
+	fmt.Fprintln(e.stderr, "pipegen: nothing was written")
+	return errInput
+}
+
+// uniquePath returns deals/<slug>.yaml, or deals/<slug>-2.yaml and so on
+// when a deal of that name exists, in any case.
+func uniquePath(dir, slug string) string {
+	taken := map[string]bool{}
+	if files, _, err := load.DealFiles(dir); err == nil {
+		for _, f := range files {
+			taken[strings.ToLower(f)] = true
+		}
+	}
+	rel := "deals/" + slug + ".yaml"
+	for n := 2; taken[rel]; n++ {
+		rel = fmt.Sprintf("deals/%s-%d.yaml", slug, n)
+	}
+	return rel
+}
+
+// quote writes a YAML value that reads back as exactly the text given.
+func quote(s string) string {
+	plain := true
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == ' ' || r == '.' || r > 127 && r != '\u2028' && r != '\u2029') {
+			plain = false
+		}
+	}
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' || s[0] >= '0' && s[0] <= '9' || s[0] == '-' || s[0] == '.' {
+		plain = false
+	}
+	switch strings.ToLower(s) {
+	case "true", "false", "yes", "no", "on", "off", "null", "y", "n", "~":
+		plain = false
+	}
+	if plain {
+		return s
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
+}
