@@ -31,7 +31,7 @@ type env struct {
 var commands []*command
 
 func init() {
-	commands = []*command{checkCommand, metricsCommand, buildCommand, serveCommand, diffCommand, initCommand, newCommand, moveCommand, versionCommand}
+	commands = []*command{checkCommand, metricsCommand, buildCommand, serveCommand, diffCommand, initCommand, newCommand, moveCommand, schemaCommand, versionCommand}
 }
 
 func lookup(name string) *command {
