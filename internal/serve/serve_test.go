@@ -322,7 +322,13 @@ func TestConcurrentRequestsDuringRebuilds(t *testing.T) {
 	}
 	for i := range 30 {
 		p.srv.Rebuild([]string{"deals/acme.yaml"}, i%5 == 0)
-		writeFile(t, filepath.Join(p.dir, "deals", "acme.yaml"), dealYAML("Acme", 100+i))
+		// Saved as editors do, in one step, so that no rebuild reads a
+		// half-written file (which would rightly show an error page).
+		tmp := filepath.Join(p.dir, "deals", ".acme.yaml.tmp")
+		writeFile(t, tmp, dealYAML("Acme", 100+i))
+		if err := os.Rename(tmp, filepath.Join(p.dir, "deals", "acme.yaml")); err != nil {
+			t.Fatal(err)
+		}
 	}
 	close(stop)
 	wg.Wait()
