@@ -60,19 +60,16 @@ a public CDN, checked by its hash.`,
 				return err
 			}
 			in := site.Prepare(repo, metrics.Options{AsOf: resolveAsOf(flagAsOf, repo.Pipeline)})
-			files, err := site.Render(in, site.Options{BaseURL: *baseURL, EditBase: editBase(repo.Pipeline, e.getenv), ECharts: lib})
-			if err != nil {
-				return err
-			}
+			s := site.New(in, site.Options{BaseURL: *baseURL, EditBase: editBase(repo.Pipeline, e.getenv), ECharts: lib})
 			target := *out
 			if target == "" {
 				target = filepath.Join(*dir, "site")
 			}
-			if err := site.Write(target, files); err != nil {
+			if _, err := s.Write(target); err != nil {
 				return err
 			}
 			pagesN := 0
-			for p := range files {
+			for _, p := range s.Paths() {
 				if strings.HasSuffix(p, ".html") {
 					pagesN++
 				}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	iofs "io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -53,6 +54,9 @@ reported and nothing is written. It never replaces an existing file.`,
 			if day.IsZero() {
 				day = model.DateOf(time.Now())
 			}
+			if err := isRepoDir(*dir); err != nil {
+				return err
+			}
 			p, pd := load.ReadPipeline(*dir)
 			if diag.HasErrors(pd) {
 				return reportErrors(e, *dir, pd, nil)
@@ -84,7 +88,7 @@ reported and nothing is written. It never replaces an existing file.`,
 
 			slug := edit.Slug(*title)
 			rel := uniquePath(*dir, slug)
-			if errs := checkDeal(p, rel, b.Bytes(), day); len(errs) > 0 {
+			if errs := checkDeal(p, rel, b.Bytes()); len(errs) > 0 {
 				return reportErrors(e, *dir, errs, b.Bytes())
 			}
 			if err := edit.Create(filepath.Join(*dir, filepath.FromSlash(rel)), b.Bytes()); err != nil {
@@ -124,6 +128,9 @@ formatting stay exactly as they were.`,
 				day = model.DateOf(time.Now())
 			}
 			id := strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(args[0]), "deals/"), ".yaml")
+			if id == "" || path.IsAbs(id) || path.Clean(id) != id || strings.HasPrefix(id, "../") || id == ".." {
+				return &usageError{msg: fmt.Sprintf("%q is not a deal id", args[0]), hint: "give the deal's id, its path under deals/ without .yaml, like northwind-analytics"}
+			}
 			rel := "deals/" + id + ".yaml"
 			full := filepath.Join(*dir, filepath.FromSlash(rel))
 			src, err := os.ReadFile(full)
@@ -144,7 +151,7 @@ formatting stay exactly as they were.`,
 			if err != nil {
 				return fmt.Errorf("%s: %w", rel, err)
 			}
-			if errs := checkDeal(p, rel, out, day); len(errs) > 0 {
+			if errs := checkDeal(p, rel, out); len(errs) > 0 {
 				return reportErrors(e, *dir, errs, out)
 			}
 			if err := edit.Replace(full, out); err != nil {
@@ -158,10 +165,10 @@ formatting stay exactly as they were.`,
 
 // checkDeal checks one deal file's text against the pipeline and returns
 // its errors.
-func checkDeal(p *model.Pipeline, rel string, src []byte, day model.Date) []diag.Diagnostic {
+func checkDeal(p *model.Pipeline, rel string, src []byte) []diag.Diagnostic {
 	d, diags := load.ParseDeal(rel, load.DealID(rel), src)
 	diags = append(diags, check.Check(&model.Repo{Pipeline: p, Deals: []*model.Deal{d}}, check.Options{
-		Today: model.DateOf(time.Now()), AsOf: max(day, p.AsOf),
+		Today: model.DateOf(time.Now()), AsOf: p.AsOf,
 	})...)
 	var errs []diag.Diagnostic
 	for _, x := range diags {
@@ -225,4 +232,12 @@ func quote(s string) string {
 	enc.SetEscapeHTML(false)
 	enc.Encode(s)
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// isRepoDir makes a --dir that is not a folder a usage error.
+func isRepoDir(dir string) error {
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return &usageError{msg: fmt.Sprintf("--dir %s: no such directory", dir), hint: "pass the folder that holds pipeline.yaml"}
+	}
+	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"net"
-	"os"
 	"os/exec"
 	"runtime"
 	"strings"
@@ -42,8 +41,8 @@ It listens on loopback only, unless --addr names another address;
 			if err != nil {
 				return err
 			}
-			if info, err := os.Stat(*dir); err != nil || !info.IsDir() {
-				return &usageError{msg: fmt.Sprintf("--dir %s: no such directory", *dir), hint: "pass the folder that holds pipeline.yaml"}
+			if err := isRepoDir(*dir); err != nil {
+				return err
 			}
 			lib, err := echartsLibrary(*dir, *echarts)
 			if err != nil {

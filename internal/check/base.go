@@ -43,7 +43,10 @@ func Base(head, base *model.Repo, allowRewrite bool) []diag.Diagnostic {
 				"deal file %s was deleted", old.File)
 			continue
 		}
-		rewritten(cur, old, report)
+		if len(cur.History) > 0 {
+			// A deal whose history cannot be read has that error already.
+			rewritten(cur, old, report)
+		}
 	}
 	diag.Sort(out)
 	return out

@@ -109,8 +109,14 @@ func Compare(base, head *model.Repo, asOf model.Date) *Change {
 	for i, f := range rh.Current.Fields() {
 		b := before[i]
 		if f.Valid != b.Valid || f.Value != b.Value {
+			// Amounts are in cents in the fields; the JSON has currency units,
+			// as pipegen metrics does.
+			unit := 1.0
+			if f.Kind == metrics.Amount || f.Kind == metrics.AmountPerDay {
+				unit = 100
+			}
 			c.Metrics = append(c.Metrics, MetricChange{Key: f.Key, Label: f.Label, Kind: f.Kind,
-				Before: metrics.Ratio{V: b.Value, Valid: b.Valid}, After: metrics.Ratio{V: f.Value, Valid: f.Valid}})
+				Before: metrics.Ratio{V: b.Value / unit, Valid: b.Valid}, After: metrics.Ratio{V: f.Value / unit, Valid: f.Valid}})
 		}
 	}
 	byID := func(a, b Move) int { return cmp.Compare(a.ID, b.ID) }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/pipegen/pipegen/internal/format"
@@ -133,12 +134,14 @@ func value(k metrics.Kind, r metrics.Ratio, currency string) string {
 		return format.None
 	}
 	switch k {
-	case metrics.Amount, metrics.AmountPerDay:
-		return format.Money(model.Money(r.V), currency)
+	case metrics.Amount:
+		return format.Money(model.Money(math.Round(r.V*100)), currency)
+	case metrics.AmountPerDay:
+		return format.Money(model.Money(math.Round(r.V*100)), currency) + "/day"
 	case metrics.Rate:
 		return format.Percent(r.V)
 	case metrics.Days:
-		return format.Days(r.V)
+		return format.Days(r.V) + " days"
 	}
 	return format.Int(int(r.V))
 }

@@ -11,9 +11,11 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/pipegen/pipegen/internal/metrics"
 	"github.com/pipegen/pipegen/internal/model"
@@ -134,14 +136,55 @@ type renderer struct {
 
 // Render renders the whole site in memory.
 func Render(in Input, opt Options) (Files, error) {
-	rd := newRenderer(in, opt)
-	steps := []func() error{rd.assets, rd.index, rd.dealsIndex, rd.dealPages, rd.ownerPages, rd.stages, rd.review, rd.data}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return nil, err
-		}
+	s := New(in, opt)
+	paths := s.Paths()
+	files := make(Files, len(paths))
+	var mu sync.Mutex
+	err := s.each(paths, func(p string, b []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		files[p] = b
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return rd.files, nil
+	return files, nil
+}
+
+// each renders the files at paths on every core and hands each to use,
+// stopping at the first error.
+func (s *Site) each(paths []string, use func(p string, b []byte) error) error {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error
+	fail := func(err error) { once.Do(func() { first = err }) }
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= len(paths) || first != nil {
+					return
+				}
+				b, ok, err := s.File(paths[k])
+				if err == nil && !ok {
+					err = fmt.Errorf("render %s: no such file", paths[k])
+				}
+				if err == nil {
+					err = use(paths[k], b)
+				}
+				if err != nil {
+					fail(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return first
 }
 
 func newRenderer(in Input, opt Options) *renderer {
@@ -155,12 +198,42 @@ func newRenderer(in Input, opt Options) *renderer {
 // Site renders the pages of one input on demand, for the dev server: a
 // rebuild recomputes the numbers, and only the pages people open are drawn.
 type Site struct {
-	in  Input
-	opt Options
+	in     Input
+	opt    Options
+	deals  map[string]int // deal id → index in in.Details.Deals
+	owners map[string]int // owner id → index in in.Report.Owners
 }
 
 // New returns the site of an input.
-func New(in Input, opt Options) *Site { return &Site{in: in, opt: opt} }
+func New(in Input, opt Options) *Site {
+	s := &Site{in: in, opt: opt, deals: make(map[string]int, len(in.Details.Deals)), owners: map[string]int{}}
+	for i, d := range in.Details.Deals {
+		s.deals[d.ID] = i
+	}
+	for i, o := range in.Report.Owners {
+		s.owners[o.ID] = i
+	}
+	return s
+}
+
+// Paths lists every file of the site, sorted.
+func (s *Site) Paths() []string {
+	paths := []string{"index.html", "deals/index.html", "owners/index.html", "stages.html", "review.html", "metrics.json", "deals.csv"}
+	for _, a := range assetNames {
+		paths = append(paths, "assets/"+a)
+	}
+	if s.opt.ECharts != nil {
+		paths = append(paths, "assets/echarts.min.js")
+	}
+	for _, d := range s.in.Details.Deals {
+		paths = append(paths, dealPath(d.ID))
+	}
+	for _, o := range s.in.Report.Owners {
+		paths = append(paths, ownerPath(o.ID))
+	}
+	sort.Strings(paths)
+	return paths
+}
 
 // File renders one file of the site; ok is false when the site has no
 // such file.
@@ -173,31 +246,26 @@ func (s *Site) File(p string) (content []byte, ok bool, err error) {
 	case p == "deals/index.html":
 		step = rd.dealsIndex
 	case strings.HasPrefix(p, "deals/") && strings.HasSuffix(p, ".html"):
-		id := strings.TrimSuffix(strings.TrimPrefix(p, "deals/"), ".html")
-		for _, d := range s.in.Details.Deals {
-			if d.ID == id {
-				step = func() error { return rd.dealPage(d) }
-				break
-			}
+		if i, ok := s.deals[strings.TrimSuffix(strings.TrimPrefix(p, "deals/"), ".html")]; ok {
+			step = func() error { return rd.dealPage(s.in.Details.Deals[i]) }
 		}
 	case p == "owners/index.html":
 		step = rd.ownersIndex
 	case strings.HasPrefix(p, "owners/") && strings.HasSuffix(p, ".html"):
-		id := strings.TrimSuffix(strings.TrimPrefix(p, "owners/"), ".html")
-		for _, o := range s.in.Report.Owners {
-			if o.ID == id {
-				step = func() error { return rd.ownerPage(o) }
-				break
-			}
+		if i, ok := s.owners[strings.TrimSuffix(strings.TrimPrefix(p, "owners/"), ".html")]; ok {
+			step = func() error { return rd.ownerPage(s.in.Report.Owners[i]) }
 		}
 	case p == "stages.html":
 		step = rd.stages
 	case p == "review.html":
 		step = rd.review
-	case p == "metrics.json" || p == "deals.csv":
-		step = rd.data
+	case p == "metrics.json":
+		step = rd.metricsJSON
+	case p == "deals.csv":
+		step = rd.dealsCSV
 	case strings.HasPrefix(p, "assets/"):
-		step = rd.assets
+		b, ok := Asset(p, s.opt)
+		return b, ok, nil
 	}
 	if step == nil {
 		return nil, false, nil
@@ -229,15 +297,6 @@ func Asset(p string, opt Options) ([]byte, bool) {
 		}
 	}
 	return nil, false
-}
-
-func (rd *renderer) assets() error {
-	for _, name := range append(assetNames, "echarts.min.js") {
-		if b, ok := Asset("assets/"+name, rd.opt); ok {
-			rd.files["assets/"+name] = b
-		}
-	}
-	return nil
 }
 
 // render executes a page template into the file at rel.
@@ -284,12 +343,16 @@ func (rd *renderer) stageName(id string) string {
 	return id
 }
 
-func (rd *renderer) data() error {
+func (rd *renderer) metricsJSON() error {
 	var b bytes.Buffer
 	if err := writeJSON(&b, rd.r); err != nil {
 		return err
 	}
 	rd.files["metrics.json"] = b.Bytes()
+	return nil
+}
+
+func (rd *renderer) dealsCSV() error {
 	csv, err := dealsCSV(rd.in.Details.Deals, rd)
 	if err != nil {
 		return err

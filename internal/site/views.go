@@ -339,15 +339,6 @@ func (rd *renderer) dealsIndex() error {
 	return rd.render("deals/index.html", "deals", "Deals", "deals", false, rd.dealTable("deals/index.html", rd.in.Details.Deals))
 }
 
-func (rd *renderer) dealPages() error {
-	for _, d := range rd.in.Details.Deals {
-		if err := rd.dealPage(d); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func (rd *renderer) dealPage(d metrics.DealRow) error {
 	p := dealPath(d.ID)
 	type stay struct {
@@ -417,15 +408,6 @@ func (rd *renderer) dealPage(d metrics.DealRow) error {
 	}
 	data.Notes = notes
 	return rd.render(p, "deal", d.Title, "deals", false, data)
-}
-
-func (rd *renderer) ownerPages() error {
-	for _, o := range rd.r.Owners {
-		if err := rd.ownerPage(o); err != nil {
-			return err
-		}
-	}
-	return rd.ownersIndex()
 }
 
 func (rd *renderer) ownersIndex() error {

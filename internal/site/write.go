@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 )
 
 // marker is a file every site pipegen writes, so that it only ever replaces
@@ -17,6 +18,31 @@ const marker = ".pipegen-site"
 // step: the files are written to a new folder beside it, which then takes
 // out's place. A failure leaves the previous site exactly as it was.
 func Write(out string, files Files) error {
+	return write(out, func(tmp string) error {
+		w := newDirWriter(tmp)
+		for _, p := range files.Paths() {
+			if err := w.file(p, files[p]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Write renders the site straight into the folder out, on every core,
+// without holding all the pages in memory, and replaces out in one step as
+// Write does. It returns the number of files written.
+func (s *Site) Write(out string) (int, error) {
+	paths := s.Paths()
+	err := write(out, func(tmp string) error {
+		w := newDirWriter(tmp)
+		return s.each(paths, w.file)
+	})
+	return len(paths), err
+}
+
+// write prepares a new folder beside out, fills it, and swaps it in.
+func write(out string, fill func(tmp string) error) error {
 	out = filepath.Clean(out)
 	if info, err := os.Stat(out); err == nil {
 		if !info.IsDir() {
@@ -40,19 +66,33 @@ func Write(out string, files Files) error {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return err
 	}
-	for _, p := range files.Paths() {
-		full := filepath.Join(tmp, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(full, files[p], 0o644); err != nil {
-			return err
-		}
+	if err := fill(tmp); err != nil {
+		return err
 	}
 	if err := os.WriteFile(filepath.Join(tmp, marker), []byte("written by pipegen build; the whole folder is replaced on each build\n"), 0o644); err != nil {
 		return err
 	}
 	return swap(tmp, out)
+}
+
+// dirWriter writes files under a folder, creating each subfolder once.
+type dirWriter struct {
+	root string
+	dirs sync.Map
+}
+
+func newDirWriter(root string) *dirWriter { return &dirWriter{root: root} }
+
+func (w *dirWriter) file(p string, b []byte) error {
+	full := filepath.Join(w.root, filepath.FromSlash(p))
+	dir := filepath.Dir(full)
+	if _, done := w.dirs.Load(dir); !done {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		w.dirs.Store(dir, true)
+	}
+	return os.WriteFile(full, b, 0o644)
 }
 
 // replaceable refuses to replace a folder that pipegen did not write: an

@@ -1,0 +1,51 @@
+package site
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/pipegen/pipegen/internal/gen"
+	"github.com/pipegen/pipegen/internal/load"
+	"github.com/pipegen/pipegen/internal/metrics"
+	"github.com/pipegen/pipegen/internal/model"
+)
+
+func benchInput(b *testing.B, n int) Input {
+	b.Helper()
+	dir := b.TempDir()
+	end, _ := model.ParseDate("2026-11-27")
+	if err := gen.Write(dir, gen.Options{Seed: 1, Deals: n, End: end, Months: 24}); err != nil {
+		b.Fatal(err)
+	}
+	repo, _, err := load.Load(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return Prepare(repo, metrics.Options{AsOf: end})
+}
+
+// BenchmarkRender renders every page of a 10,000-deal site in memory.
+func BenchmarkRender(b *testing.B) {
+	in := benchInput(b, 10000)
+	b.ResetTimer()
+	for range b.N {
+		if _, err := Render(in, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWrite writes a rendered 10,000-deal site to disk.
+func BenchmarkWrite(b *testing.B) {
+	files, err := Render(benchInput(b, 10000), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := filepath.Join(b.TempDir(), "site")
+	b.ResetTimer()
+	for range b.N {
+		if err := Write(out, files); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
