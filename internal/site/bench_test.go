@@ -49,3 +49,16 @@ func BenchmarkWrite(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSiteWrite renders and writes a 10,000-deal site as pipegen build
+// does: on every core, streaming pages to disk.
+func BenchmarkSiteWrite(b *testing.B) {
+	s := New(benchInput(b, 10000), Options{})
+	out := filepath.Join(b.TempDir(), "site")
+	b.ResetTimer()
+	for range b.N {
+		if _, err := s.Write(out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

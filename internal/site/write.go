@@ -1,6 +1,7 @@
 package site
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -35,8 +36,31 @@ func Write(out string, files Files) error {
 func (s *Site) Write(out string) (int, error) {
 	paths := s.Paths()
 	err := write(out, func(tmp string) error {
+		// Pages are drawn on every core and written by one goroutine:
+		// creating files in one folder from several threads contends on the
+		// folder and is slower than one writer.
 		w := newDirWriter(tmp)
-		return s.each(paths, w.file)
+		type file struct {
+			path string
+			body []byte
+		}
+		files := make(chan file, 64)
+		written := make(chan error, 1)
+		go func() {
+			var err error
+			for f := range files {
+				if err == nil {
+					err = w.file(f.path, f.body)
+				}
+			}
+			written <- err
+		}()
+		err := s.each(paths, func(p string, b []byte) error {
+			files <- file{p, b}
+			return nil
+		})
+		close(files)
+		return cmp.Or(err, <-written)
 	})
 	return len(paths), err
 }
