@@ -191,7 +191,7 @@ func TestDemoSiteInBrowser(t *testing.T) {
 	var firstValue, lastValue string
 	err = chromedp.Run(ctx,
 		chromedp.EmulateViewport(1400, 1000),
-		chromedp.Navigate(srv.URL+"/deals/index.html"),
+		chromedp.Navigate(srv.URL+"/deals.html"),
 		chromedp.WaitVisible(`form.filters`, chromedp.ByQuery),
 		chromedp.Evaluate(`document.querySelectorAll('.deals-table tbody tr').length`, &total),
 		chromedp.Evaluate(filterJS("owner", "kenji"), &shown),
@@ -225,7 +225,7 @@ func TestDemoSiteInBrowser(t *testing.T) {
 		t.Errorf("sorting by value descending: first %s, last %s", firstValue, lastValue)
 	}
 	if ev := log.take(ctx); len(ev) > 0 {
-		t.Errorf("deals/index.html: %v", ev)
+		t.Errorf("deals.html: %v", ev)
 	}
 
 	// A deal page renders its Markdown notes.
@@ -253,7 +253,7 @@ func TestDemoSiteInBrowser(t *testing.T) {
 	}
 
 	// Every other page loads without an error.
-	for _, p := range []string{"stages.html", "review.html", "owners/index.html", "owners/sofia.html"} {
+	for _, p := range []string{"stages.html", "review.html", "owners.html", "owners/sofia.html"} {
 		if err := chromedp.Run(ctx, chromedp.EmulateViewport(1400, 1000), chromedp.Navigate(srv.URL+"/"+p), chromedp.WaitReady("footer", chromedp.ByQuery)); err != nil {
 			t.Fatal(err)
 		}
@@ -263,7 +263,7 @@ func TestDemoSiteInBrowser(t *testing.T) {
 		name := strings.TrimSuffix(strings.ReplaceAll(p, "/", "-"), ".html")
 		screenshot(t, ctx, shots, name+"-desktop", 1400)
 	}
-	if err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/deals/index.html")); err != nil {
+	if err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/deals.html")); err != nil {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, shots, "deals-desktop", 1400)

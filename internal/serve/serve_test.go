@@ -181,7 +181,7 @@ func TestEditsReload(t *testing.T) {
 
 	// A deletion.
 	os.Remove(filepath.Join(p.dir, "deals", "emea", "de", "bolt.yaml"))
-	p.expect("/deals/index.html", "Acme", 200)
+	p.expect("/deals.html", "Acme", 200)
 	if code, _ := p.get("/deals/emea/de/bolt.html"); code != 404 {
 		t.Errorf("a deleted deal's page: %d, want 404", code)
 	}
@@ -198,7 +198,7 @@ func TestBrokenFileShowsErrorsAndRecovers(t *testing.T) {
 	p.expect("/index.html", "deals/acme.yaml:3:1: error: YAML does not parse", 500)
 	// Every page shows the error, with the source lines and the hint;
 	// assets are still served.
-	_, body := p.get("/deals/index.html")
+	_, body := p.get("/deals.html")
 	for _, want := range []string{" 2 | owner: [ann", "hint: ", `src="/_pipegen/reload.js"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("error page lacks %q", want)
@@ -298,7 +298,7 @@ func TestConcurrentRequestsDuringRebuilds(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			paths := []string{"/", "/deals/acme.html", "/deals/index.html", "/metrics.json", "/stages.html"}
+			paths := []string{"/", "/deals/acme.html", "/deals.html", "/metrics.json", "/stages.html"}
 			for i := 0; ; i++ {
 				select {
 				case <-stop:

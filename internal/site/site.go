@@ -13,6 +13,7 @@ import (
 	"path"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -216,9 +217,47 @@ func New(in Input, opt Options) *Site {
 	return s
 }
 
+// DealsPerPage is how many deals one page of the deals table lists: a big
+// pipeline's table is split into pages that a browser opens at once.
+const DealsPerPage = 1000
+
+// dealPages is the number of pages of the deals table.
+func (s *Site) dealPages() int {
+	return max(1, (len(s.in.Details.Deals)+DealsPerPage-1)/DealsPerPage)
+}
+
+// dealsPagePath is the file of page n of the deals table: deals.html, then
+// deals-2.html and on. (Deal pages live under deals/, so no deal id can
+// take these names.)
+func dealsPagePath(n int) string {
+	if n == 1 {
+		return "deals.html"
+	}
+	return "deals-" + strconv.Itoa(n) + ".html"
+}
+
+// dealsPage returns the page number of a deals table file, or 0.
+func dealsPage(p string) int {
+	if p == "deals.html" {
+		return 1
+	}
+	num, ok := strings.CutPrefix(p, "deals-")
+	if !ok {
+		return 0
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(num, ".html"))
+	if err != nil || n < 2 || dealsPagePath(n) != p {
+		return 0
+	}
+	return n
+}
+
 // Paths lists every file of the site, sorted.
 func (s *Site) Paths() []string {
-	paths := []string{"index.html", "deals/index.html", "owners/index.html", "stages.html", "review.html", "metrics.json", "deals.csv"}
+	paths := []string{"index.html", "owners.html", "stages.html", "review.html", "metrics.json", "deals.csv"}
+	for n := 1; n <= s.dealPages(); n++ {
+		paths = append(paths, dealsPagePath(n))
+	}
 	for _, a := range assetNames {
 		paths = append(paths, "assets/"+a)
 	}
@@ -243,13 +282,14 @@ func (s *Site) File(p string) (content []byte, ok bool, err error) {
 	switch {
 	case p == "index.html":
 		step = rd.index
-	case p == "deals/index.html":
-		step = rd.dealsIndex
+	case dealsPage(p) > 0 && dealsPage(p) <= s.dealPages():
+		n := dealsPage(p)
+		step = func() error { return rd.dealsIndex(n, s.dealPages()) }
 	case strings.HasPrefix(p, "deals/") && strings.HasSuffix(p, ".html"):
 		if i, ok := s.deals[strings.TrimSuffix(strings.TrimPrefix(p, "deals/"), ".html")]; ok {
 			step = func() error { return rd.dealPage(s.in.Details.Deals[i]) }
 		}
-	case p == "owners/index.html":
+	case p == "owners.html":
 		step = rd.ownersIndex
 	case strings.HasPrefix(p, "owners/") && strings.HasSuffix(p, ".html"):
 		if i, ok := s.owners[strings.TrimSuffix(strings.TrimPrefix(p, "owners/"), ".html")]; ok {

@@ -91,9 +91,9 @@ func sortStrings(s []string) {
 func TestPages(t *testing.T) {
 	files, _ := build(t, pipeline, deals, Options{EditBase: "https://github.com/acme/sales/edit/HEAD/"})
 	want := []string{
-		"assets/app.js", "assets/favicon.svg", "assets/style.css", "deals.csv", "deals/acme.html", "deals/cora.html",
-		"deals/dune.html", "deals/emea/bolt.html", "deals/index.html", "index.html", "metrics.json",
-		"owners/ann.html", "owners/bob.html", "owners/index.html", "review.html", "stages.html",
+		"assets/app.js", "assets/favicon.svg", "assets/style.css", "deals.csv", "deals.html", "deals/acme.html", "deals/cora.html",
+		"deals/dune.html", "deals/emea/bolt.html", "index.html", "metrics.json",
+		"owners.html", "owners/ann.html", "owners/bob.html", "review.html", "stages.html",
 	}
 	if got := strings.Join(files.Paths(), " "); got != strings.Join(want, " ") {
 		t.Errorf("site files:\n%s\nwant\n%s", got, strings.Join(want, " "))
@@ -236,6 +236,45 @@ func TestFileOnDemand(t *testing.T) {
 	for _, p := range []string{"nope.html", "deals/nope.html", "owners/nope.html", "assets/nope.js", "../etc/passwd"} {
 		if _, ok, err := s.File(p); ok || err != nil {
 			t.Errorf("File(%s): ok %v, %v; want not found", p, ok, err)
+		}
+	}
+}
+
+// A big pipeline's deals table is split into pages of DealsPerPage rows,
+// linked to each other, and every deal is on exactly one page.
+func TestDealsTablePages(t *testing.T) {
+	many := map[string]string{}
+	for i := range 2*DealsPerPage + 10 {
+		many[fmt.Sprintf("d%05d", i)] = fmt.Sprintf("{title: D%d, owner: ann, value: 1, history: [{stage: lead, date: 2026-11-01}]}", i)
+	}
+	files, _ := build(t, pipeline, many, Options{})
+	seen := 0
+	for n, p := range []string{"deals.html", "deals-2.html", "deals-3.html"} {
+		page := string(files[p])
+		rows := strings.Count(page, `<tr data-owner=`)
+		seen += rows
+		if want := []int{DealsPerPage, DealsPerPage, 10}[n]; rows != want {
+			t.Errorf("%s lists %d deals, want %d", p, rows, want)
+		}
+		if !strings.Contains(page, fmt.Sprintf("Page %d of 3", n+1)) {
+			t.Errorf("%s has no pager", p)
+		}
+	}
+	if seen != len(many) {
+		t.Errorf("the pages list %d deals, want %d", seen, len(many))
+	}
+	if _, ok := files["deals-4.html"]; ok {
+		t.Errorf("an empty fourth page was written")
+	}
+	if !strings.Contains(string(files["deals-2.html"]), `<a href="deals-3.html" rel="next">`) {
+		t.Errorf("page 2 does not link to page 3")
+	}
+	for _, b := range files.BrokenLinks() {
+		t.Error(b)
+	}
+	for _, p := range []string{"deals-1.html", "deals-02.html", "deals-x.html"} {
+		if dealsPage(p) != 0 {
+			t.Errorf("dealsPage(%q) = %d, want 0", p, dealsPage(p))
 		}
 	}
 }

@@ -335,8 +335,32 @@ func (rd *renderer) dealTable(from string, deals []metrics.DealRow) dealTable {
 	return t
 }
 
-func (rd *renderer) dealsIndex() error {
-	return rd.render("deals/index.html", "deals", "Deals", "deals", false, rd.dealTable("deals/index.html", rd.in.Details.Deals))
+// dealsIndex renders page n of pages of the deals table.
+func (rd *renderer) dealsIndex(n, pages int) error {
+	p := dealsPagePath(n)
+	all := rd.in.Details.Deals
+	from := (n - 1) * DealsPerPage
+	rows := all[from:min(len(all), from+DealsPerPage)]
+	type pager struct {
+		Page, Pages, From, To, Total int
+		Prev, Next                   string
+	}
+	pg := pager{Page: n, Pages: pages, From: from + 1, To: from + len(rows), Total: len(all)}
+	if n > 1 {
+		pg.Prev = dealsPagePath(n - 1)
+	}
+	if n < pages {
+		pg.Next = dealsPagePath(n + 1)
+	}
+	data := struct {
+		dealTable
+		Pager pager
+	}{rd.dealTable(p, rows), pg}
+	title := "Deals"
+	if pages > 1 {
+		title = fmt.Sprintf("Deals, page %d of %d", n, pages)
+	}
+	return rd.render(p, "deals", title, "deals", false, data)
 }
 
 func (rd *renderer) dealPage(d metrics.DealRow) error {
@@ -426,13 +450,13 @@ func (rd *renderer) ownersIndex() error {
 			winSort = fmt.Sprint(o.WinRate.V)
 		}
 		rows = append(rows, ownerRow{
-			Href: rel("owners/index.html", ownerPath(o.ID)), Name: rd.ownerName(o.ID), Team: team, Leads: format.Int(o.Leads),
+			Href: rel("owners.html", ownerPath(o.ID)), Name: rd.ownerName(o.ID), Team: team, Leads: format.Int(o.Leads),
 			Open: format.Int(o.OpenDeals), OpenValue: format.Money(o.OpenValue, rd.cur), Weighted: format.Money(o.WeightedValue, rd.cur),
 			Won: format.Int(o.WonDeals), WonValue: format.Money(o.WonValue, rd.cur), WinRate: ratioText(o.WinRate), Stuck: format.Int(o.StuckDeals),
 			OpenValueSort: o.OpenValue.String(), WeightedSort: o.WeightedValue.String(), WonValueSort: o.WonValue.String(), WinRateSort: winSort,
 		})
 	}
-	return rd.render("owners/index.html", "owners", "Owners", "owners", false, struct{ Rows []ownerRow }{rows})
+	return rd.render("owners.html", "owners", "Owners", "owners", false, struct{ Rows []ownerRow }{rows})
 }
 
 // ownerKPIs are the tiles of an owner's page: spend is not tied to owners.
