@@ -1,8 +1,10 @@
 package site
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -217,8 +219,16 @@ func lostChart(id string, reasons []metrics.ReasonCount) chart {
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 	)
 	var data []opts.PieData
-	for _, r := range reasons {
-		data = append(data, opts.PieData{Name: r.Reason, Value: r.Count})
+	other := 0
+	for i, r := range reasons { // most first
+		if i < topN-1 || len(reasons) <= topN {
+			data = append(data, opts.PieData{Name: r.Reason, Value: r.Count})
+		} else {
+			other += r.Count
+		}
+	}
+	if other > 0 {
+		data = append(data, opts.PieData{Name: "other", Value: other})
 	}
 	p.AddSeries("Lost deals", data,
 		charts.WithPieChartOpts(opts.PieChart{Radius: []string{"45%", "70%"}}),
@@ -226,11 +236,25 @@ func lostChart(id string, reasons []metrics.ReasonCount) chart {
 	return chart{ID: id, Label: "Lost deals by reason", Height: 280, Options: echartsOptions(p)}
 }
 
+// topN is how many categories a chart draws before it groups the rest
+// under "other", so that a big pipeline's charts stay readable.
+const topN = 8
+
 func sourceChart(id string, sources []metrics.Source) chart {
 	b := charts.NewBar()
 	b.SetGlobalOptions(baseOpts(true)...)
 	var names []string
 	var leads, won []opts.BarData
+	if len(sources) > topN {
+		sources = slices.Clone(sources)
+		slices.SortStableFunc(sources, func(a, b metrics.Source) int { return cmp.Compare(b.Leads, a.Leads) })
+		other := metrics.Source{ID: "other"}
+		for _, s := range sources[topN-1:] {
+			other.Leads += s.Leads
+			other.WonDeals += s.WonDeals
+		}
+		sources = append(sources[:topN-1], other)
+	}
 	for _, s := range sources {
 		names = append(names, s.ID)
 		leads = append(leads, opts.BarData{Value: s.Leads})

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -276,5 +277,28 @@ func TestDealsTablePages(t *testing.T) {
 		if dealsPage(p) != 0 {
 			t.Errorf("dealsPage(%q) = %d, want 0", p, dealsPage(p))
 		}
+	}
+}
+
+// Charts draw at most topN categories: the rest are grouped as "other".
+func TestChartsGroupSmallCategories(t *testing.T) {
+	var sources []metrics.Source
+	var reasons []metrics.ReasonCount
+	for i := range 12 {
+		sources = append(sources, metrics.Source{ID: fmt.Sprintf("s%02d", i), Leads: i, WonDeals: 1})
+		reasons = append(reasons, metrics.ReasonCount{Reason: fmt.Sprintf("r%02d", i), Count: 12 - i})
+	}
+	c := sourceChart("x", sources)
+	b, _ := json.Marshal(c.Options)
+	if !strings.Contains(string(b), `"other"`) || strings.Contains(string(b), `"s00"`) || !strings.Contains(string(b), `"s11"`) {
+		t.Errorf("source chart: %s", b)
+	}
+	// other: leads 0+1+2+3+4 = 10, won 5.
+	if !strings.Contains(string(b), `{"value":10}]`) {
+		t.Errorf("the other group's leads are not summed: %s", b)
+	}
+	l, _ := json.Marshal(lostChart("y", reasons).Options)
+	if strings.Count(string(l), `"name":"r`) != topN-1 || !strings.Contains(string(l), `"name":"other","value":15`) {
+		t.Errorf("lost reasons chart: %s", l)
 	}
 }
