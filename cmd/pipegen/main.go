@@ -19,9 +19,20 @@ func main() {
 // code; tests run it as the "pipegen" command of their scripts.
 func mainCode() int {
 	tuneGC()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return exitCode(run(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr)
+	return exitCode(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr), os.Stderr)
+}
+
+// interruptible returns a context that ends on Ctrl-C or SIGTERM, for a
+// command that shuts down cleanly (serve). Other commands keep the default:
+// the signal stops them at once, and a build stopped half-way leaves the
+// previous site as it was. A second signal always stops the process.
+func interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop() // restore the default, so that a second Ctrl-C kills
+	}()
+	return ctx, stop
 }
 
 // Exit codes: 0 ok, 1 the input has errors, 2 the command was used wrongly.

@@ -64,6 +64,8 @@ It listens on loopback only, unless --addr names another address;
 				Color:   useColor(isTerminal(e.stderr), e.getenv),
 				Sources: sourceReader(*dir),
 			})
+			ctx, stop := interruptible(ctx)
+			defer stop()
 			srv.Rebuild(nil, true)
 			url := "http://" + ln.Addr().String() + "/"
 			fmt.Fprintf(e.stdout, "serving %s at %s (Ctrl-C to stop)\n", p.Name, url)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -270,5 +271,47 @@ func TestBrokenFieldsNested(t *testing.T) {
 	}
 	if len(diags) != 3 {
 		t.Errorf("diagnostics: %v", diags)
+	}
+}
+
+// Hostile nesting and bytes end quickly with one clear diagnostic.
+func TestHostileShapes(t *testing.T) {
+	tests := []struct {
+		name, src, code string
+		line, col       int
+	}{
+		{"deep flow lists", "title: " + strings.Repeat("[", 100000), "too-deep", 1, 40},
+		{"deep flow maps", "title: x\nnotes: " + strings.Repeat("{a: ", 5000), "too-deep", 2, 136},
+		{"deep indentation", "title: x\nnotes:\n" + strings.Repeat(" ", 70) + "a: 1\n", "too-deep", 3, 65},
+		{"brackets in quotes are text", "title: \"" + strings.Repeat("[", 100) + "\"\nowner: o\nvalue: 1\nhistory: [{stage: lead, date: 2026-01-01}]\n", "", 0, 0},
+		{"not UTF-8", "title: ok\nowner: \xff\xfe\n", "bad-encoding", 2, 8},
+		{"brackets in a block scalar are text", "title: x\nowner: o\nvalue: 1\nnotes: |\n  " + strings.Repeat("[", 100) + "\n  done\nhistory: [{stage: lead, date: 2026-01-01}]\n", "", 0, 0},
+		{"an apostrophe does not hide nesting", "title: O'Brien " + strings.Repeat("[", 100), "too-deep", 1, 48},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			done := make(chan []diag.Diagnostic, 1)
+			go func() {
+				_, diags := ParseDeal("d.yaml", "d", []byte(tt.src))
+				done <- diags
+			}()
+			var diags []diag.Diagnostic
+			select {
+			case diags = <-done:
+			case <-time.After(5 * time.Second):
+				t.Fatal("parsing did not end") // a hang, not a timing
+			}
+			if tt.code == "" {
+				for _, d := range diags {
+					if d.Code == "too-deep" || d.Code == "yaml-syntax" {
+						t.Errorf("unexpected %v", d)
+					}
+				}
+				return
+			}
+			if len(diags) != 1 || diags[0].Code != tt.code || diags[0].Line != tt.line || diags[0].Column != tt.col {
+				t.Errorf("diagnostics %v, want %s at %d:%d", diags, tt.code, tt.line, tt.col)
+			}
+		})
 	}
 }
