@@ -329,6 +329,35 @@ func screenshot(t *testing.T, ctx context.Context, dir, name string, width int64
 	}
 }
 
+// Opened from disk (file://), the dashboard draws its charts and its links
+// work: they are relative.
+func TestSiteFromFile(t *testing.T) {
+	lib := localECharts(t)
+	ctx, log := browser(t)
+	out := filepath.Join(t.TempDir(), "site")
+	runOK(t, "build", "--dir", "../..", "--out", out, "--echarts", lib)
+	var rendered, blocks int
+	var title string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate("file://"+out+"/index.html"),
+		chromedp.WaitVisible(`#chart_funnel canvas`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll('script[data-chart]').length`, &blocks),
+		chromedp.Evaluate(`document.querySelectorAll('.chart[data-rendered="true"]').length`, &rendered),
+		chromedp.Click(`nav a[href="deals.html"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.deals-table`, chromedp.ByQuery),
+		chromedp.Title(&title),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rendered != blocks || !strings.HasPrefix(title, "Deals") {
+		t.Errorf("from file://: %d of %d charts drawn; the Deals link led to %q", rendered, blocks, title)
+	}
+	for _, ev := range log.take(ctx) {
+		t.Error(ev)
+	}
+}
+
 // When the charting library cannot load (offline, blocked CDN), each chart
 // says so where it would be, and the tables still hold every number.
 func TestChartsFallbackWithoutLibrary(t *testing.T) {

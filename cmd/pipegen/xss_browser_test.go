@@ -85,6 +85,22 @@ func TestHostileSiteInBrowser(t *testing.T) {
 	if rendered == 0 {
 		t.Errorf("charts did not draw with hostile names")
 	}
+	// The Content-Security-Policy refuses inline script, even one added to
+	// the page by script.
+	var inline bool
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`(function () {
+		var s = document.createElement('script');
+		s.textContent = 'window.__inline = true';
+		document.body.appendChild(s);
+		return window.__inline === true;
+	})()`, &inline)); err != nil {
+		t.Fatal(err)
+	}
+	if inline {
+		t.Errorf("an inline script ran: the page has no effective Content-Security-Policy")
+	}
+	log.take(ctx) // the refusal is reported in the console, as it should be
+
 	// The hook does catch a script that runs.
 	var calls int
 	if err := chromedp.Run(ctx, chromedp.Evaluate(`alert('control'); window.__xss`, &calls)); err != nil || calls != 1 {

@@ -274,6 +274,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, name string, body 
 	hd.Set("Content-Type", ctype)
 	hd.Set("Cache-Control", "no-cache")
 	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Content-Security-Policy", site.CSP(s.opt.Site)+"; frame-ancestors 'none'")
 	if code == http.StatusOK {
 		hd.Set("ETag", etag)
 		if match := r.Header.Get("If-None-Match"); match == etag {

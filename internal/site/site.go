@@ -122,7 +122,21 @@ type page struct {
 	Charts    bool
 	// EChartsSrc and EChartsIntegrity load the charting library.
 	EChartsSrc, EChartsIntegrity string
-	Data                         any
+	// CSP is the page's Content-Security-Policy: scripts only from the site
+	// (and the pinned CDN when the library is not local), no inline script.
+	CSP  string
+	Data any
+}
+
+// CSP returns the Content-Security-Policy of the site's pages. Chart data
+// is JSON in script elements the browser never runs; the only scripts are
+// the site's own files and, without a local copy, the pinned library.
+func CSP(opt Options) string {
+	scripts := "'self'"
+	if opt.ECharts == nil {
+		scripts += " https://cdn.jsdelivr.net"
+	}
+	return "default-src 'none'; script-src " + scripts + "; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'"
 }
 
 type renderer struct {
@@ -344,7 +358,7 @@ func (rd *renderer) render(rel, tmpl, title, nav string, charts bool, data any) 
 	depth := strings.Count(rel, "/")
 	pg := page{
 		Title: title, Root: strings.Repeat("../", depth), Nav: nav,
-		Pipeline: rd.p, R: rd.r, Review: rd.p.Review, Charts: charts, Data: data,
+		Pipeline: rd.p, R: rd.r, Review: rd.p.Review, Charts: charts, Data: data, CSP: CSP(rd.opt),
 	}
 	if rd.opt.BaseURL != "" {
 		pg.Canonical = strings.TrimSuffix(rd.opt.BaseURL, "/") + "/" + rel
