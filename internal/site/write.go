@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
+	"time"
 )
 
 // marker is a file every site pipegen writes, so that it only ever replaces
@@ -82,6 +84,7 @@ func write(out string, fill func(tmp string) error) error {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
 	}
+	removeStale(parent, "."+base+".new-")
 	tmp, err := os.MkdirTemp(parent, "."+base+".new-")
 	if err != nil {
 		return err
@@ -156,4 +159,22 @@ func swap(fresh, out string) error {
 		return err
 	}
 	return os.Rename(old, fresh)
+}
+
+// removeStale removes the half-written folders of builds that were killed
+// (a folder of a build still running elsewhere is younger than ten minutes
+// and stays).
+func removeStale(parent, prefix string) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > 10*time.Minute {
+			os.RemoveAll(filepath.Join(parent, e.Name()))
+		}
+	}
 }

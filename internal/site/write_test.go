@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func readTree(t *testing.T, dir string) map[string]string {
@@ -92,5 +93,27 @@ func TestWriteFailureKeepsOldSite(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Dir(out))
 	if len(entries) != 1 {
 		t.Errorf("a failed write left %d entries beside the site", len(entries))
+	}
+}
+
+// The half-written folder of a killed build is cleaned up by the next
+// build; a recent one (a build running now) is left alone.
+func TestWriteRemovesStaleFolders(t *testing.T) {
+	parent := t.TempDir()
+	out := filepath.Join(parent, "site")
+	stale := filepath.Join(parent, ".site.new-123")
+	recent := filepath.Join(parent, ".site.new-456")
+	os.MkdirAll(filepath.Join(stale, "deals"), 0o755)
+	os.MkdirAll(recent, 0o755)
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(stale, old, old)
+	if err := Write(out, Files{"index.html": []byte("x")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the stale folder is still there: %v", err)
+	}
+	if _, err := os.Stat(recent); err != nil {
+		t.Errorf("the recent folder was removed: %v", err)
 	}
 }
