@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -290,6 +291,14 @@ func TestServing(t *testing.T) {
 // -race.
 func TestConcurrentRequestsDuringRebuilds(t *testing.T) {
 	p := startPreview(t, map[string]string{"pipeline.yaml": testPipeline, "deals/acme.yaml": dealYAML("Acme", 100)})
+	var requests atomic.Int64
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	before := heap()
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	var failures sync.Map
@@ -313,6 +322,7 @@ func TestConcurrentRequestsDuringRebuilds(t *testing.T) {
 				}
 				b, _ := io.ReadAll(resp.Body)
 				resp.Body.Close()
+				requests.Add(1)
 				whole := strings.HasSuffix(path, ".json") && strings.HasSuffix(string(b), "}\n") || strings.Contains(string(b), "</html>")
 				if resp.StatusCode != 200 || !whole {
 					failures.Store(path, fmt.Sprintf("%d, %d bytes", resp.StatusCode, len(b)))
@@ -320,7 +330,7 @@ func TestConcurrentRequestsDuringRebuilds(t *testing.T) {
 			}
 		}()
 	}
-	for i := range 30 {
+	for i := 0; i < 30 || requests.Load() < 3000; i++ {
 		p.srv.Rebuild([]string{"deals/acme.yaml"}, i%5 == 0)
 		// Saved as editors do, in one step, so that no rebuild reads a
 		// half-written file (which would rightly show an error page).
@@ -336,6 +346,16 @@ func TestConcurrentRequestsDuringRebuilds(t *testing.T) {
 		t.Errorf("GET %v: %v", k, v)
 		return true
 	})
+	// Memory stays flat: old builds are let go.
+	if after := heap(); after > before*2+8<<20 {
+		t.Errorf("heap grew from %d to %d bytes over %d requests", before, after, requests.Load())
+	}
+	// The preview never writes into the repository.
+	entries, _ := os.ReadDir(filepath.Join(p.dir, "deals"))
+	root, _ := os.ReadDir(p.dir)
+	if len(entries) != 1 || len(root) != 2 {
+		t.Errorf("the server wrote into the repository: %d files in deals/, %d at the top", len(entries), len(root))
+	}
 }
 
 // Ctrl-C stops the server at once, even with event streams open, and no
