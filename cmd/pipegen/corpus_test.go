@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/txtar"
 )
@@ -25,8 +26,8 @@ func TestBrokenCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) < 30 {
-		t.Errorf("the corpus has %d cases, want at least 30", len(files))
+	if len(files) < 70 {
+		t.Errorf("the corpus has %d cases, want at least 70", len(files))
 	}
 	defaultPipeline, err := os.ReadFile("testdata/broken/pipeline.yaml")
 	if err != nil {
@@ -58,7 +59,21 @@ func TestBrokenCorpus(t *testing.T) {
 				writeFile(t, filepath.Join(dir, "pipeline.yaml"), defaultPipeline)
 			}
 			var stdout, stderr bytes.Buffer
-			code := exitCode(run(context.Background(), []string{"check", "--dir", dir}, &stdout, &stderr), &stderr)
+			// Every case, hostile ones included, must end at once; two
+			// seconds is a hang detector, not a performance target.
+			ended := make(chan int, 1)
+			go func() {
+				ended <- exitCode(run(context.Background(), []string{"check", "--dir", dir}, &stdout, &stderr), &stderr)
+			}()
+			var code int
+			select {
+			case code = <-ended:
+			case <-time.After(2 * time.Second):
+				t.Fatalf("pipegen check did not end within 2s")
+			}
+			if code != 0 && code != 1 {
+				t.Errorf("exit code %d, want 0 or 1", code)
+			}
 			got := fmt.Sprintf("%s%sexit %d\n", stdout.String(), stderr.String(), code)
 			if strings.Contains(got, "goroutine ") || strings.Contains(got, "panic:") {
 				t.Fatalf("check crashed:\n%s", got)

@@ -116,3 +116,16 @@ func TestWriteTextContext(t *testing.T) {
 		t.Errorf("with context:\n%q\nwant\n%q", b.String(), want)
 	}
 }
+
+// Control characters in a file never reach the terminal.
+func TestWriteTextControlCharacters(t *testing.T) {
+	src := []byte("owner: \x1b[31mred\x1b[0m\x00\x07end\n")
+	var b bytes.Buffer
+	WriteText(&b, []Diagnostic{{File: "f", Line: 1, Column: 8, Message: "m"}}, func(string) []byte { return src }, TextOptions{})
+	if strings.ContainsAny(b.String(), "\x1b\x00\x07") {
+		t.Errorf("control characters in the output: %q", b.String())
+	}
+	if !strings.Contains(b.String(), " 1 | owner: \uFFFD[31mred\uFFFD[0m\uFFFD\uFFFDend\n   |        ^\n") {
+		t.Errorf("excerpt = %q", b.String())
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -128,9 +129,20 @@ func splitLines(b []byte) []string {
 		if !utf8.ValidString(l) {
 			l = strings.ToValidUTF8(l, "\uFFFD")
 		}
-		raw[i] = l
+		raw[i] = strings.Map(printable, l)
 	}
 	return raw
+}
+
+// printable keeps control characters of a user's file out of the
+// terminal: an escape sequence in a deal must not recolour or rewrite the
+// screen of whoever runs check. Each is shown as one replacement character,
+// so columns still line up.
+func printable(r rune) rune {
+	if r == '\t' || !unicode.IsControl(r) && r != '\u2028' && r != '\u2029' {
+		return r
+	}
+	return '\uFFFD'
 }
 
 // Summary is the last line of a check: "3 errors in 2 files (61 deals checked)".

@@ -29,11 +29,11 @@ func ParseDeal(file, id string, src []byte) (*model.Deal, []diag.Diagnostic) {
 	d := &decoder{file: file}
 	body, ok := d.parse(src)
 	if !ok {
-		return deal, d.diags
+		return deal, d.done()
 	}
 	if body == nil {
 		d.errorf(model.Pos{Line: 1, Col: 1}, "empty-file", "a deal needs at least a title, an owner and a history; see docs/reference.md", "deal file is empty")
-		return deal, d.diags
+		return deal, d.done()
 	}
 	keys := map[string]model.Pos{}
 	broken := map[string]bool{}
@@ -43,7 +43,7 @@ func ParseDeal(file, id string, src []byte) (*model.Deal, []diag.Diagnostic) {
 		broken[key] = d.fieldBroken()
 	})
 	if !isMap {
-		return deal, d.diags
+		return deal, d.done()
 	}
 	for key, b := range broken {
 		if b {
@@ -72,7 +72,7 @@ func ParseDeal(file, id string, src []byte) (*model.Deal, []diag.Diagnostic) {
 		}
 		d.missing(at, "deal", "history", "add the deal's first stage, like:\nhistory:\n  - stage: lead\n    date: 2026-09-02")
 	}
-	return deal, d.diags
+	return deal, d.done()
 }
 
 func (d *decoder) dealField(deal *model.Deal, key string, kp model.Pos, v ast.Node) {

@@ -29,12 +29,32 @@ type decoder struct {
 	// fieldStart is the number of diagnostics before the field that fields
 	// is handing to its callback: more now means the field is broken.
 	fieldStart int
+	dropped    int // diagnostics past maxPerFile
+}
+
+// done returns the file's diagnostics, with a last one counting those left
+// out.
+func (d *decoder) done() []diag.Diagnostic {
+	if d.dropped > 0 {
+		d.diags = append(d.diags, diag.Diagnostic{File: d.file, Severity: diag.Error, Code: "too-many-problems",
+			Message: fmt.Sprintf("%d more problems in this file are not shown", d.dropped),
+			Hint:    "fix the ones above first; the file may not be a pipegen file at all"})
+	}
+	return d.diags
 }
 
 // fieldBroken reports whether the field being decoded has had a problem.
-func (d *decoder) fieldBroken() bool { return len(d.diags) > d.fieldStart }
+func (d *decoder) fieldBroken() bool { return len(d.diags)+d.dropped > d.fieldStart }
+
+// maxPerFile bounds the diagnostics of one file: past it, one more says how
+// many were left out. A hostile file cannot flood the output.
+const maxPerFile = 50
 
 func (d *decoder) report(sev diag.Severity, p model.Pos, code, hint, format string, args ...any) {
+	if len(d.diags) >= maxPerFile {
+		d.dropped++
+		return
+	}
 	d.diags = append(d.diags, diag.Diagnostic{
 		File: d.file, Line: p.Line, Column: p.Col, Severity: sev,
 		Code: code, Message: fmt.Sprintf(format, args...), Hint: hint,
@@ -230,7 +250,7 @@ func (d *decoder) fields(n ast.Node, what string, names []string, f func(key str
 			d.errorf(kp, "unknown-field", "the fields of "+what+" are "+strings.Join(names, ", "), "%s", msg)
 			continue
 		}
-		d.fieldStart = len(d.diags)
+		d.fieldStart = len(d.diags) + d.dropped
 		v := d.resolve(mv.Value)
 		if isNull(v) {
 			v = nil

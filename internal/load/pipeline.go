@@ -27,11 +27,11 @@ func ParsePipeline(file string, src []byte) (*model.Pipeline, []diag.Diagnostic)
 	d := &decoder{file: file}
 	body, ok := d.parse(src)
 	if !ok {
-		return p, d.diags
+		return p, d.done()
 	}
 	if body == nil {
 		d.errorf(model.Pos{Line: 1, Col: 1}, "empty-file", "a pipeline needs at least a name, a currency and its stages; see docs/reference.md", "pipeline.yaml is empty")
-		return p, d.diags
+		return p, d.done()
 	}
 	keys := map[string]model.Pos{}
 	broken := map[string]bool{}
@@ -40,7 +40,7 @@ func ParsePipeline(file string, src []byte) (*model.Pipeline, []diag.Diagnostic)
 		d.pipelineField(p, key, kp, v)
 		broken[key] = d.fieldBroken()
 	}) {
-		return p, d.diags
+		return p, d.done()
 	}
 	start := posOf(d.resolve(body))
 	need := func(field string, empty bool, hint string) {
@@ -59,7 +59,7 @@ func ParsePipeline(file string, src []byte) (*model.Pipeline, []diag.Diagnostic)
 		p.Review = "weekly"
 	}
 	p.Index()
-	return p, d.diags
+	return p, d.done()
 }
 
 func (d *decoder) pipelineField(p *model.Pipeline, key string, kp model.Pos, v ast.Node) {
