@@ -315,3 +315,26 @@ func TestNoCascade(t *testing.T) {
 		t.Errorf("with a broken pipeline.yaml, want only its syntax error, got:%s", format(got))
 	}
 }
+
+// FuzzCheck runs the whole check of a small repository — a pipeline and
+// two deals, one of them fuzzed — and requires well-formed diagnostics and
+// no panic, whatever the text.
+func FuzzCheck(f *testing.F) {
+	f.Add(basePipeline, deal("", "  - {stage: lead, date: 2026-09-02}\n  - {stage: won, date: 2026-09-01}\n"))
+	f.Add("name: x\ncurrency: USD\nstages: [{id: a, type: won}]\ntransitions: {a: [a, b]}\n", "history: [{stage: a, date: 2026-01-01}, {stage: a, date: 2026-01-01}]\nonboarding: {status: failed}\nchurned: 2020-01-01\n")
+	f.Fuzz(func(t *testing.T, pipeline, dealSrc string) {
+		p, diags := load.ParsePipeline("pipeline.yaml", []byte(pipeline))
+		repo := &model.Repo{Pipeline: p}
+		for _, name := range []string{"a", "A"} {
+			d, dd := load.ParseDeal("deals/"+name+".yaml", name, []byte(dealSrc))
+			repo.Deals = append(repo.Deals, d)
+			diags = append(diags, dd...)
+		}
+		diags = append(diags, Check(repo, Options{Today: today})...)
+		for _, d := range diags {
+			if d.Code == "" || d.Message == "" || d.File == "" || d.Line < 0 || d.Column < 0 {
+				t.Fatalf("malformed diagnostic %+v", d)
+			}
+		}
+	})
+}
