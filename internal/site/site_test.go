@@ -264,6 +264,13 @@ func TestDealsTablePages(t *testing.T) {
 	if seen != len(many) {
 		t.Errorf("the pages list %d deals, want %d", seen, len(many))
 	}
+	// A rep with more deals than a page lists the open ones first.
+	if rows := strings.Count(string(files["owners/ann.html"]), `<tr data-owner=`); rows != DealsPerPage {
+		t.Errorf("owners/ann.html lists %d deals, want %d", rows, DealsPerPage)
+	}
+	if !strings.Contains(string(files["owners/ann.html"]), "2010 deals; the 1000 listed below") {
+		t.Errorf("owners/ann.html does not say that it lists part of the deals")
+	}
 	if _, ok := files["deals-4.html"]; ok {
 		t.Errorf("an empty fourth page was written")
 	}

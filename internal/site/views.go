@@ -1,9 +1,11 @@
 package site
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"math"
+	"slices"
 
 	"github.com/pipegen/pipegen/internal/format"
 	"github.com/pipegen/pipegen/internal/metrics"
@@ -473,10 +475,28 @@ func (rd *renderer) ownerPage(o metrics.Owner) error {
 		return fmt.Errorf("render owner %s: no report", o.ID)
 	}
 	var deals []metrics.DealRow
+	total := 0
 	for _, d := range rd.in.Details.Deals {
 		if d.Owner == o.ID {
+			total++
 			deals = append(deals, d)
 		}
+	}
+	// A rep's page lists their open deals and their most recent closed
+	// ones, at most DealsPerPage; the deals table has them all.
+	if len(deals) > DealsPerPage {
+		slices.SortStableFunc(deals, func(a, b metrics.DealRow) int {
+			ao, bo := a.Status == model.Open, b.Status == model.Open
+			if ao != bo {
+				if ao {
+					return -1
+				}
+				return 1
+			}
+			return cmp.Compare(b.Created, a.Created)
+		})
+		deals = deals[:DealsPerPage]
+		slices.SortFunc(deals, func(a, b metrics.DealRow) int { return cmp.Compare(a.ID, b.ID) })
 	}
 	team := ""
 	if ow, ok := rd.owner[o.ID]; ok {
@@ -489,6 +509,7 @@ func (rd *renderer) ownerPage(o metrics.Owner) error {
 		FunnelRows     []funnelRow
 		TargetRows     []targetRow
 		Deals          dealTable
+		Total          int
 	}{
 		ID: o.ID, Name: rd.ownerName(o.ID), Team: team,
 		Tiles:      rd.tileGroups(r.Current, r.Previous, func(k string) bool { return ownerKPIs[k] }),
@@ -496,6 +517,7 @@ func (rd *renderer) ownerPage(o metrics.Owner) error {
 		FunnelRows: rd.funnelRows(r.Stages),
 		TargetRows: rd.targetRows(r.Targets),
 		Deals:      rd.dealTable(p, deals),
+		Total:      total,
 	}
 	return rd.render(p, "owner", data.Name, "owners", true, data)
 }
