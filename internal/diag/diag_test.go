@@ -129,3 +129,18 @@ func TestWriteTextControlCharacters(t *testing.T) {
 		t.Errorf("excerpt = %q", b.String())
 	}
 }
+
+// A very long line is cut around the column, and the caret still points at it.
+func TestWriteTextLongLine(t *testing.T) {
+	line := strings.Repeat("a", 500) + "X" + strings.Repeat("b", 500)
+	var b bytes.Buffer
+	WriteText(&b, []Diagnostic{{File: "f", Line: 1, Column: 501, Message: "m"}}, func(string) []byte { return []byte(line) }, TextOptions{})
+	lines := strings.Split(b.String(), "\n")
+	if len(lines[1]) > 200 || !strings.Contains(lines[1], "…") {
+		t.Fatalf("excerpt not cut: %d bytes", len(lines[1]))
+	}
+	caret := strings.Index(lines[2], "^")
+	if []rune(lines[1])[len([]rune(lines[2][:caret]))] != 'X' {
+		t.Errorf("the caret does not point at the column:\n%s\n%s", lines[1], lines[2])
+	}
+}

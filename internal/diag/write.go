@@ -97,7 +97,25 @@ func WriteText(w io.Writer, ds []Diagnostic, src Sources, opt TextOptions) error
 	return bw.Flush()
 }
 
+// excerptWidth is the most characters of a source line shown; a longer
+// line is cut around the column, with "…" where text was left out.
+const excerptWidth = 120
+
 func writeExcerpt(w io.Writer, line string, n, width, col int, paint func(style, s string) string) {
+	if runes := []rune(line); len(runes) > excerptWidth {
+		from := max(0, min(col-1-excerptWidth/3, len(runes)-excerptWidth))
+		cut := string(runes[from : from+excerptWidth])
+		if from > 0 {
+			cut = "…" + cut
+			if col > 0 {
+				col = col - from + 1
+			}
+		}
+		if from+excerptWidth < len(runes) {
+			cut += "…"
+		}
+		line = cut
+	}
 	num := fmt.Sprintf("%*d", width, n)
 	gutter := strings.Repeat(" ", width)
 	fmt.Fprintf(w, " %s %s %s\n", paint(dim, num), paint(dim, "|"), line)

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/yuin/goldmark"
+
+	"github.com/pipegen/pipegen/internal/check"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
@@ -23,8 +25,9 @@ var md = goldmark.New(
 )
 
 // MaxMarkdown is the longest note or guide rendered; Markdown parsers slow
-// down on long pathological text, and a note is a few paragraphs.
-const MaxMarkdown = 64 << 10
+// down on long pathological text, and a note is a few paragraphs. check
+// warns about longer ones.
+const MaxMarkdown = check.MaxText
 
 // markdown renders user-written Markdown into HTML that is safe to embed.
 func markdown(src string) (template.HTML, error) {
