@@ -12,14 +12,12 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/pipegen/pipegen/internal/diag"
 	"github.com/pipegen/pipegen/internal/model"
+	"github.com/pipegen/pipegen/internal/parallel"
 )
 
 // Names of the files and folders of a pipeline repository.
@@ -207,22 +205,10 @@ func DealID(rel string) string {
 func ReadDeals(dir string, files []string) ([]*model.Deal, [][]diag.Diagnostic) {
 	deals := make([]*model.Deal, len(files))
 	diags := make([][]diag.Diagnostic, len(files))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= len(files) {
-					return
-				}
-				deals[k], diags[k] = ReadDeal(dir, files[k])
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.Each(len(files), func(k int) error {
+		deals[k], diags[k] = ReadDeal(dir, files[k])
+		return nil
+	})
 	return deals, diags
 }
 

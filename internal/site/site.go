@@ -11,15 +11,14 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/pipegen/pipegen/internal/metrics"
 	"github.com/pipegen/pipegen/internal/model"
+	"github.com/pipegen/pipegen/internal/parallel"
 	"github.com/pipegen/pipegen/templates"
 )
 
@@ -170,36 +169,16 @@ func Render(in Input, opt Options) (Files, error) {
 // each renders the files at paths on every core and hands each to use,
 // stopping at the first error.
 func (s *Site) each(paths []string, use func(p string, b []byte) error) error {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var once sync.Once
-	var first error
-	fail := func(err error) { once.Do(func() { first = err }) }
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= len(paths) || first != nil {
-					return
-				}
-				b, ok, err := s.File(paths[k])
-				if err == nil && !ok {
-					err = fmt.Errorf("render %s: no such file", paths[k])
-				}
-				if err == nil {
-					err = use(paths[k], b)
-				}
-				if err != nil {
-					fail(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return first
+	return parallel.Each(len(paths), func(k int) error {
+		b, ok, err := s.File(paths[k])
+		if err == nil && !ok {
+			err = fmt.Errorf("render %s: no such file", paths[k])
+		}
+		if err != nil {
+			return err
+		}
+		return use(paths[k], b)
+	})
 }
 
 func newRenderer(in Input, opt Options) *renderer {
