@@ -37,6 +37,7 @@ type Input struct {
 // parallel; an owner's report when its page is first drawn.
 func Prepare(repo *model.Repo, opt metrics.Options) Input {
 	in := Input{Repo: repo}
+	repo.Pipeline.Index() // before the two computations share it
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
