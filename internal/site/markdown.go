@@ -70,10 +70,11 @@ func (linkFilter) Transform(doc *ast.Document, reader text.Reader, pc parser.Con
 			}
 		case *ast.AutoLink:
 			url := string(v.URL(reader.Source()))
-			if v.AutoLinkType == ast.AutoLinkEmail {
+			switch {
+			case v.AutoLinkType == ast.AutoLinkEmail:
 				url = "mailto:" + url
-			} else if !strings.Contains(url, "://") {
-				url = "http://" + url // www.example.com
+			case strings.HasPrefix(strings.ToLower(url), "www."):
+				url = "http://" + url // linkified www.example.com
 			}
 			if !allowedURL(url) {
 				bad = append(bad, n)
