@@ -42,7 +42,7 @@ func Files(dir, rev string) (map[string][]byte, error) {
 	if err != nil || strings.TrimSpace(commit) == "" {
 		hint := "fetch it first, e.g. git fetch origin main; in GitHub Actions check out with fetch-depth: 0"
 		if shallow, _ := git(top, nil, "rev-parse", "--is-shallow-repository"); strings.TrimSpace(shallow) == "true" {
-			hint = "this is a shallow clone: fetch the base, e.g. git fetch --depth=1000 origin main, or check out with fetch-depth: 0"
+			hint = "this is a shallow clone: fetch the history, e.g. git fetch --unshallow origin, or check out with fetch-depth: 0"
 		}
 		return nil, &Error{Msg: fmt.Sprintf("revision %q is not in this repository", rev), Hint: hint}
 	}
