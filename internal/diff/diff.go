@@ -54,10 +54,10 @@ type Move struct {
 
 // ValueChange is a deal whose value changed.
 type ValueChange struct {
-	ID     string      `json:"id"`
-	Title  string      `json:"title"`
-	Before model.Money `json:"before"`
-	After  model.Money `json:"after"`
+	ID     string       `json:"id"`
+	Title  string       `json:"title"`
+	Before *model.Money `json:"before"` // null when the deal had no value
+	After  *model.Money `json:"after"`  // null when it has none now
 }
 
 // MetricChange is a KPI of the current window whose value moved.
@@ -102,7 +102,7 @@ func Compare(base, head *model.Repo, asOf model.Date) *Change {
 			}
 		}
 		if old.Value != d.Value || old.HasValue != d.HasValue {
-			c.ValueChanges = append(c.ValueChanges, ValueChange{ID: d.ID, Title: d.Title, Before: old.Value, After: d.Value})
+			c.ValueChanges = append(c.ValueChanges, ValueChange{ID: d.ID, Title: d.Title, Before: valueOf(old), After: valueOf(d)})
 		}
 	}
 	before := rb.Current.Fields()
@@ -131,4 +131,12 @@ func totals(k metrics.KPIs) Totals {
 // Empty reports whether the change touches no deal.
 func (c *Change) Empty() bool {
 	return len(c.Added)+len(c.Moved)+len(c.Won)+len(c.Lost)+len(c.ValueChanges) == 0
+}
+
+func valueOf(d *metrics.DealRow) *model.Money {
+	if !d.HasValue {
+		return nil
+	}
+	v := d.Value
+	return &v
 }

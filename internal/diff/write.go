@@ -66,7 +66,7 @@ func WriteMarkdown(w io.Writer, c *Change) error {
 	if len(c.ValueChanges) > 0 {
 		fmt.Fprintf(b, "**Value changes (%d)**\n\n| Deal | Before | After |\n|---|---:|---:|\n", len(c.ValueChanges))
 		for _, v := range c.ValueChanges {
-			fmt.Fprintf(b, "| %s | %s | %s |\n", md(v.Title), money(v.Before), money(v.After))
+			fmt.Fprintf(b, "| %s | %s | %s |\n", md(v.Title), moneyOrNone(v.Before, c.Currency), moneyOrNone(v.After, c.Currency))
 		}
 		b.WriteString("\n")
 	}
@@ -104,7 +104,7 @@ func WriteText(w io.Writer, c *Change) error {
 		fmt.Fprintf(b, "added  %s (%s, %s, %s)\n", d.ID, d.Stage, d.Owner, money(d.Value))
 	}
 	for _, v := range c.ValueChanges {
-		fmt.Fprintf(b, "value  %s: %s → %s\n", v.ID, money(v.Before), money(v.After))
+		fmt.Fprintf(b, "value  %s: %s → %s\n", v.ID, moneyOrNone(v.Before, c.Currency), moneyOrNone(v.After, c.Currency))
 	}
 	return b.Flush()
 }
@@ -158,3 +158,10 @@ var mdEscaper = strings.NewReplacer("|", "\\|", "\\", "\\\\", "*", "\\*", "_", "
 	"<", "&lt;", ">", "&gt;", "&", "&amp;", "\n", " ", "\r", " ", "#", "\\#", "!", "\\!", "~", "\\~")
 
 func md(s string) string { return mdEscaper.Replace(s) }
+
+func moneyOrNone(m *model.Money, currency string) string {
+	if m == nil {
+		return format.None
+	}
+	return format.Money(*m, currency)
+}
