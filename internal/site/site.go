@@ -10,7 +10,6 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -358,7 +357,7 @@ func (rd *renderer) render(rel, tmpl, title, nav string, charts bool, data any) 
 	return nil
 }
 
-// dealHref is the link to a deal's page from a page at depth 0.
+// dealPath is the site path of a deal's page.
 func dealPath(id string) string { return "deals/" + id + ".html" }
 
 func ownerPath(id string) string { return "owners/" + id + ".html" }
@@ -409,5 +408,3 @@ func rel(from, to string) string {
 	return strings.Repeat("../", strings.Count(from, "/")) + to
 }
 
-// pathDir is the folder of a site path.
-func pathDir(p string) string { return path.Dir(p) }
