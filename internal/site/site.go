@@ -407,4 +407,3 @@ func writeJSON(w io.Writer, v any) error {
 func rel(from, to string) string {
 	return strings.Repeat("../", strings.Count(from, "/")) + to
 }
-
