@@ -135,7 +135,7 @@ func writeDiagnostics(e *env, dir, format string, diags []diag.Diagnostic, deals
 }
 
 // sourceReader reads repository files for the excerpts of text output.
-func sourceReader(dir string) diag.Sources { return diag.DirSources(dir, load.MaxFileSize) }
+func sourceReader(dir string) diag.Sources { return diag.DirSources(dir, load.MaxFileSize()) }
 
 // repoAt parses the pipeline repository in dir as it was at git revision
 // rev. A revision that cannot be read is a usage error, with a hint.

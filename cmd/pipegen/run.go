@@ -82,6 +82,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return &usageError{msg: err.Error(), hint: fmt.Sprintf("run pipegen %s -h for usage", c.name)}
 	}
+	if err := applyLimits(e); err != nil {
+		return err
+	}
 	return runFn(ctx, e, positional)
 }
 
@@ -134,6 +137,7 @@ func writeUsage(w io.Writer) {
 	b.WriteString("\nRun \"pipegen help <command>\" or \"pipegen <command> -h\" for a command's flags.\n")
 	b.WriteString("Every command takes --dir, the pipeline repository (default \".\").\n")
 	b.WriteString("Exit codes: 0 ok, 1 the input has errors, 2 the command was used wrongly.\n")
+	b.WriteString("A file over 1MiB is refused; PIPEGEN_MAX_FILE_SIZE (like 2MiB) sets another limit.\n")
 	io.WriteString(w, b.String())
 }
 

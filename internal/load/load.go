@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/pipegen/pipegen/internal/diag"
 	"github.com/pipegen/pipegen/internal/model"
@@ -27,9 +28,26 @@ const (
 	dealExt      = ".yaml"
 )
 
-// MaxFileSize is the largest pipeline or deal file that is read; a bigger
-// one is almost surely a mistake, and reading it could exhaust memory.
-const MaxFileSize = 1 << 20
+// DefaultMaxFileSize is the largest pipeline or deal file that is read
+// unless SetMaxFileSize says otherwise; a bigger one is almost surely a
+// mistake, and reading it could exhaust memory.
+const DefaultMaxFileSize = 1 << 20
+
+var maxFileSize atomic.Int64
+
+func init() { maxFileSize.Store(DefaultMaxFileSize) }
+
+// MaxFileSize returns the largest file, in bytes, that is read.
+func MaxFileSize() int64 { return maxFileSize.Load() }
+
+// SetMaxFileSize sets the largest file, in bytes, that is read from then on
+// (n > 0). It is meant to be called once, before any file is read.
+func SetMaxFileSize(n int64) {
+	if n <= 0 {
+		panic("load: file size limit must be positive")
+	}
+	maxFileSize.Store(n)
+}
 
 // Load reads the pipeline repository in dir. Problems in the files are
 // returned as diagnostics; the error is for a repository that cannot be read
@@ -110,24 +128,36 @@ func readFile(dir, rel string) ([]byte, *fileProblem) {
 	if !info.Mode().IsRegular() {
 		return nil, problem("not-regular", rel+" is not a regular file", "pipegen reads only regular files", nil)
 	}
-	if info.Size() > MaxFileSize {
-		return nil, problem("file-too-large", fmt.Sprintf("%s is %d bytes, more than the limit of %d", rel, info.Size(), MaxFileSize),
-			"a deal or pipeline file is a few kilobytes: move long notes to a document and link to it", nil)
+	limit := MaxFileSize()
+	if info.Size() > limit {
+		d := tooLarge(rel, info.Size(), limit)
+		return nil, &fileProblem{d, nil}
 	}
 	f, err := os.Open(full)
 	if err != nil {
 		return nil, problem("unreadable", fmt.Sprintf("cannot read %s: %v", rel, unwrapPath(err)), "check the file's permissions", err)
 	}
 	defer f.Close()
-	src, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	src, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, problem("unreadable", fmt.Sprintf("cannot read %s: %v", rel, unwrapPath(err)), "check the file's permissions", err)
 	}
-	if len(src) > MaxFileSize {
-		return nil, problem("file-too-large", fmt.Sprintf("%s is more than the limit of %d bytes", rel, MaxFileSize),
-			"a deal or pipeline file is a few kilobytes: move long notes to a document and link to it", nil)
+	if int64(len(src)) > limit { // it grew after Lstat
+		return nil, &fileProblem{tooLarge(rel, -1, limit), nil}
 	}
 	return src, nil
+}
+
+// tooLarge is the diagnostic of a file over the size limit; size < 0 when
+// the exact size is unknown.
+func tooLarge(rel string, size, limit int64) diag.Diagnostic {
+	msg := fmt.Sprintf("%s is more than the limit of %d bytes", rel, limit)
+	if size >= 0 {
+		msg = fmt.Sprintf("%s is %d bytes, more than the limit of %d", rel, size, limit)
+	}
+	return diag.Diagnostic{File: rel, Severity: diag.Error, Code: "file-too-large", Message: msg,
+		Hint: "a deal or pipeline file is a few kilobytes: move long notes to a document and link to it " +
+			"(the limit is set with PIPEGEN_MAX_FILE_SIZE)"}
 }
 
 func unwrapPath(err error) error {
@@ -224,7 +254,11 @@ func isDir(p string) bool {
 func FromFiles(files map[string][]byte) (*model.Repo, []diag.Diagnostic) {
 	repo := &model.Repo{}
 	var diags []diag.Diagnostic
-	if src, ok := files[PipelineFile]; ok {
+	limit := MaxFileSize()
+	if src, ok := files[PipelineFile]; ok && int64(len(src)) > limit {
+		repo.Pipeline = &model.Pipeline{File: PipelineFile}
+		diags = append(diags, tooLarge(PipelineFile, int64(len(src)), limit))
+	} else if ok {
 		p, pd := ParsePipeline(PipelineFile, src)
 		repo.Pipeline, diags = p, pd
 	} else {
@@ -239,6 +273,11 @@ func FromFiles(files map[string][]byte) (*model.Repo, []diag.Diagnostic) {
 	}
 	sort.Strings(names)
 	for _, name := range names {
+		if src := files[name]; int64(len(src)) > limit {
+			repo.Deals = append(repo.Deals, &model.Deal{ID: DealID(name), File: name})
+			diags = append(diags, tooLarge(name, int64(len(src)), limit))
+			continue
+		}
 		d, dd := ParseDeal(name, DealID(name), files[name])
 		repo.Deals = append(repo.Deals, d)
 		diags = append(diags, dd...)

@@ -82,7 +82,7 @@ func New(opt Options) *Server {
 		opt.Log = io.Discard
 	}
 	if opt.Sources == nil {
-		opt.Sources = diag.DirSources(opt.Dir, load.MaxFileSize)
+		opt.Sources = diag.DirSources(opt.Dir, load.MaxFileSize())
 	}
 	return &Server{opt: opt, cache: newRepoCache(opt.Dir), hub: newHub(), id: strconv.FormatInt(time.Now().UnixNano(), 36)}
 }
