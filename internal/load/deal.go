@@ -25,8 +25,11 @@ var (
 // has problems, with what could be read; fields that could not be read are
 // left empty, so later rules skip them rather than report them twice.
 func ParseDeal(file, id string, src []byte) (*model.Deal, []diag.Diagnostic) {
-	deal := &model.Deal{ID: id, File: file}
-	d := &decoder{file: file}
+	return parseDeal(&decoder{file: file}, id, src)
+}
+
+func parseDeal(d *decoder, id string, src []byte) (*model.Deal, []diag.Diagnostic) {
+	deal := &model.Deal{ID: id, File: d.file}
 	body, ok := d.parse(src)
 	if !ok {
 		return deal, d.done()

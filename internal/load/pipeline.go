@@ -23,8 +23,11 @@ var (
 // ParsePipeline parses pipeline.yaml. Like ParseDeal it returns what it could
 // read along with every problem it found.
 func ParsePipeline(file string, src []byte) (*model.Pipeline, []diag.Diagnostic) {
-	p := &model.Pipeline{File: file}
-	d := &decoder{file: file}
+	return parsePipeline(&decoder{file: file}, src)
+}
+
+func parsePipeline(d *decoder, src []byte) (*model.Pipeline, []diag.Diagnostic) {
+	p := &model.Pipeline{File: d.file}
 	body, ok := d.parse(src)
 	if !ok {
 		return p, d.done()
