@@ -146,6 +146,9 @@ type renderer struct {
 	cur   string
 	owner map[string]model.Owner
 	files Files
+	// shell returns the layout of deal pages at a folder depth; nil
+	// renders deal pages with the template.
+	shell func(depth int) (*shell, error)
 }
 
 // Render renders the whole site in memory.
@@ -196,6 +199,9 @@ type Site struct {
 	opt    Options
 	deals  map[string]int // deal id → index in in.Details.Deals
 	owners map[string]int // owner id → index in in.Report.Owners
+
+	shellMu sync.Mutex
+	shells  map[int]*shell // the layout of deal pages, by folder depth
 }
 
 // New returns the site of an input.
@@ -271,6 +277,7 @@ func (s *Site) Paths() []string {
 // such file.
 func (s *Site) File(p string) (content []byte, ok bool, err error) {
 	rd := newRenderer(s.in, s.opt)
+	rd.shell = s.dealShell
 	var step func() error
 	switch {
 	case p == "index.html":
@@ -334,9 +341,18 @@ func Asset(p string, opt Options) ([]byte, bool) {
 
 // render executes a page template into the file at rel.
 func (rd *renderer) render(rel, tmpl, title, nav string, charts bool, data any) error {
-	depth := strings.Count(rel, "/")
+	var b bytes.Buffer
+	if err := pages[tmpl].ExecuteTemplate(&b, "layout", rd.page(rel, title, nav, charts, data)); err != nil {
+		return fmt.Errorf("render %s: %w", rel, err)
+	}
+	rd.files[rel] = b.Bytes()
+	return nil
+}
+
+// page returns what the layout needs for the page at rel.
+func (rd *renderer) page(rel, title, nav string, charts bool, data any) page {
 	pg := page{
-		Title: title, Root: strings.Repeat("../", depth), Nav: nav,
+		Title: title, Root: root(rel), Nav: nav,
 		Pipeline: rd.p, R: rd.r, Review: rd.p.Review, Charts: charts, Data: data, CSP: CSP(rd.opt),
 	}
 	if rd.opt.BaseURL != "" {
@@ -349,13 +365,11 @@ func (rd *renderer) render(rel, tmpl, title, nav string, charts bool, data any) 
 			pg.EChartsSrc, pg.EChartsIntegrity = EChartsCDN, EChartsIntegrity
 		}
 	}
-	var b bytes.Buffer
-	if err := pages[tmpl].ExecuteTemplate(&b, "layout", pg); err != nil {
-		return fmt.Errorf("render %s: %w", rel, err)
-	}
-	rd.files[rel] = b.Bytes()
-	return nil
+	return pg
 }
+
+// root is the way back from the page at rel to the site's root: "", "../"…
+func root(rel string) string { return strings.Repeat("../", strings.Count(rel, "/")) }
 
 // dealPath is the site path of a deal's page.
 func dealPath(id string) string { return "deals/" + id + ".html" }

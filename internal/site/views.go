@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/pipegen/pipegen/internal/format"
 	"github.com/pipegen/pipegen/internal/metrics"
@@ -367,22 +368,24 @@ func (rd *renderer) dealsIndex(n, pages int) error {
 
 func (rd *renderer) dealPage(d metrics.DealRow) error {
 	p := dealPath(d.ID)
-	type stay struct {
-		From, StageName, Reason string
-		Days                    int
-		Current, Final          bool
+	data, err := rd.dealView(p, d)
+	if err != nil {
+		return err
 	}
-	data := struct {
-		ID, Title, Company, Source, OwnerName, OwnerHref, EditURL string
-		StageName, Value, Weighted, Probability, ProbabilityFrom  string
-		Created, Closed, ExpectedClose, Emails, Onboarding        string
-		Status                                                    model.StageType
-		DaysInStage, CycleDays                                    int
-		Stuck, Overdue                                            bool
-		Timeline                                                  []stay
-		Contacts                                                  []model.Contact
-		Notes                                                     template.HTML
-	}{
+	if rd.shell == nil {
+		return rd.render(p, "deal", d.Title, "deals", false, data)
+	}
+	sh, err := rd.shell(strings.Count(p, "/"))
+	if err != nil {
+		return err
+	}
+	rd.writeDealPage(p, sh, data)
+	return nil
+}
+
+// dealView gathers what the page of a deal shows.
+func (rd *renderer) dealView(p string, d metrics.DealRow) (*dealView, error) {
+	data := &dealView{
 		ID: d.ID, Title: d.Title, Company: d.Company, Source: d.Source, OwnerName: rd.ownerName(d.Owner),
 		OwnerHref: rel(p, ownerPath(d.Owner)), StageName: d.StageName, Status: d.Status, DaysInStage: d.DaysInStage,
 		Value: format.None, Probability: format.Percent(d.Probability), ProbabilityFrom: "the stage's probability",
@@ -430,10 +433,10 @@ func (rd *renderer) dealPage(d metrics.DealRow) error {
 	}
 	notes, err := markdown(d.Deal.Notes)
 	if err != nil {
-		return fmt.Errorf("render notes of %s: %w", d.ID, err)
+		return nil, fmt.Errorf("render notes of %s: %w", d.ID, err)
 	}
 	data.Notes = notes
-	return rd.render(p, "deal", d.Title, "deals", false, data)
+	return data, nil
 }
 
 func (rd *renderer) ownersIndex() error {
