@@ -11,13 +11,13 @@ import (
 	"github.com/pipegen/pipegen/internal/model"
 )
 
-// A big pipeline is mostly deal pages, and html/template spends most of
-// their time in reflection. So deal pages are written by dealHTML below,
-// which writes exactly what templates/deal.html in the layout would — the
-// template stays the specification, and a test compares the two outputs
-// byte for byte, on the demo, on generated deals and on the hostile corpus.
-// Every user string goes through the same escaping as html/template's for
-// its context.
+// A big pipeline is mostly deal pages and rows of deal tables, and
+// html/template spends most of their time in reflection. So they are
+// written by hand below, exactly as templates/deal.html in the layout and
+// the "dealtable" template would write them: the templates stay the
+// specification, and tests compare the two outputs byte for byte, on the
+// demo, on generated deals and on the hostile corpus. Every user string
+// goes through the same escaping as html/template's for its context.
 
 // dealView is what a deal page shows.
 type dealView struct {
@@ -281,6 +281,58 @@ func (w *htmlWriter) dealContent(root string, v *dealView) {
 		w.WriteString("<p class=\"empty\">No notes.</p>")
 	}
 	w.WriteString("\n</section>\n\n")
+}
+
+// writeRows writes the rows of the "dealtable" template in
+// templates/layout.html.
+func (w *htmlWriter) writeRows(rows []dealTableRow) {
+	for i := range rows {
+		r := &rows[i]
+		w.WriteString("\n  <tr data-owner=\"")
+		w.text(r.Owner)
+		w.WriteString("\" data-stage=\"")
+		w.text(r.Stage)
+		w.WriteString("\" data-status=\"")
+		w.text(string(r.Status))
+		w.WriteString("\">\n    <td><a href=\"")
+		w.url(r.Href)
+		w.WriteString("\">")
+		w.text(r.Title)
+		w.WriteString("</a>")
+		if r.Stuck {
+			w.WriteString(" <span class=\"badge warn\">stuck</span>")
+		}
+		if r.Overdue {
+			w.WriteString(" <span class=\"badge late\">overdue</span>")
+		}
+		w.WriteString("</td>\n    <td>")
+		w.text(r.Company)
+		w.WriteString("</td>\n    <td>")
+		w.text(r.OwnerName)
+		w.WriteString("</td>\n    <td><span class=\"pill ")
+		w.text(string(r.Status))
+		w.WriteString("\">")
+		w.text(r.StageName)
+		w.WriteString("</span></td>\n    <td class=\"num\" data-value=\"")
+		w.text(r.ValueSort)
+		w.WriteString("\">")
+		w.text(r.Value)
+		w.WriteString("</td>\n    <td class=\"num\" data-value=\"")
+		w.text(r.ProbSort)
+		w.WriteString("\">")
+		w.text(r.Prob)
+		w.WriteString("</td>\n    <td class=\"nowrap\" data-value=\"")
+		w.text(r.ExpectedClose)
+		w.WriteString("\">")
+		w.text(r.ExpectedClose)
+		w.WriteString("</td>\n    <td class=\"num\" data-value=\"")
+		w.int(r.DaysSort)
+		w.WriteString("\">")
+		w.text(r.DaysText)
+		w.WriteString("</td>\n    <td>")
+		w.text(r.Source)
+		w.WriteString("</td>\n  </tr>")
+	}
 }
 
 // htmlWriter writes HTML with the escaping html/template applies.

@@ -146,9 +146,12 @@ type renderer struct {
 	cur   string
 	owner map[string]model.Owner
 	files Files
-	// shell returns the layout of deal pages at a folder depth; nil
-	// renders deal pages with the template.
-	shell func(depth int) (*shell, error)
+	// byHand writes deal pages and the rows of deal tables by hand
+	// (dealpage.go) rather than with their templates, which stay their
+	// specification; shell then returns the layout of deal pages at a
+	// folder depth.
+	byHand bool
+	shell  func(depth int) (*shell, error)
 }
 
 // Render renders the whole site in memory.
@@ -276,8 +279,14 @@ func (s *Site) Paths() []string {
 // File renders one file of the site; ok is false when the site has no
 // such file.
 func (s *Site) File(p string) (content []byte, ok bool, err error) {
+	return s.file(p, true)
+}
+
+// file renders one file, with the hand-written deal pages and rows or, for
+// the tests that compare them, with the templates only.
+func (s *Site) file(p string, byHand bool) (content []byte, ok bool, err error) {
 	rd := newRenderer(s.in, s.opt)
-	rd.shell = s.dealShell
+	rd.byHand, rd.shell = byHand, s.dealShell
 	var step func() error
 	switch {
 	case p == "index.html":

@@ -295,8 +295,11 @@ func (rd *renderer) rowsByID() map[string]*metrics.DealRow {
 
 // dealTable is the data of the "dealtable" template.
 type dealTable struct {
-	Rows   []dealTableRow
-	Owners []struct{ ID, Name string }
+	Rows []dealTableRow
+	// RowsHTML, when set, is the rows written by hand (writeRows), in place
+	// of the template's.
+	RowsHTML template.HTML
+	Owners   []struct{ ID, Name string }
 	Stages []struct{ ID, Name string }
 }
 
@@ -326,6 +329,12 @@ func (rd *renderer) dealTable(from string, deals []metrics.DealRow) dealTable {
 			row.DaysText, row.DaysSort = format.None, -1
 		}
 		t.Rows = append(t.Rows, row)
+	}
+	if rd.byHand {
+		var w htmlWriter
+		w.Grow(len(t.Rows) * 900)
+		w.writeRows(t.Rows)
+		t.RowsHTML = template.HTML(w.String())
 	}
 	seen := map[string]bool{}
 	for _, o := range rd.r.Owners {
@@ -372,7 +381,7 @@ func (rd *renderer) dealPage(d metrics.DealRow) error {
 	if err != nil {
 		return err
 	}
-	if rd.shell == nil {
+	if !rd.byHand {
 		return rd.render(p, "deal", d.Title, "deals", false, data)
 	}
 	sh, err := rd.shell(strings.Count(p, "/"))
