@@ -84,6 +84,9 @@ type fastLine struct {
 	text   string
 	raw    string // the whole line, for block scalars
 	blank  bool   // empty, spaces only, or a comment
+	// trailing is set when the line ends with spaces, after which go-yaml
+	// sometimes places the next value one column off: left to go-yaml.
+	trailing bool
 }
 
 type fastParser struct {
@@ -100,9 +103,9 @@ func (p *fastParser) split(src string) {
 		line, rest, more := strings.Cut(src, "\n")
 		text := strings.TrimLeft(line, " ")
 		indent := len(line) - len(text)
-		text = strings.TrimRight(text, " ")
-		p.lines = append(p.lines, fastLine{no: no, indent: indent, text: text, raw: line,
-			blank: text == "" || text[0] == '#'})
+		trimmed := strings.TrimRight(text, " ")
+		p.lines = append(p.lines, fastLine{no: no, indent: indent, text: trimmed, raw: line,
+			blank: trimmed == "" || trimmed[0] == '#', trailing: len(trimmed) < len(text)})
 		if !more {
 			break
 		}
@@ -110,10 +113,13 @@ func (p *fastParser) split(src string) {
 	}
 }
 
-// skip moves past blank and comment lines.
+// skip moves past blank and comment lines, to a line of the structure.
 func (p *fastParser) skip() {
 	for p.i < len(p.lines) && p.lines[p.i].blank {
 		p.i++
+	}
+	if p.i < len(p.lines) && p.lines[p.i].trailing {
+		p.fail()
 	}
 }
 
@@ -342,7 +348,20 @@ func (p *fastParser) plain(l fastLine, at int, flow bool) (ast.Node, int) {
 		p.fail()
 	}
 	pos := &token.Position{Line: l.no, Column: column(l, at)}
-	return scalarNode(token.New(value, value, pos)), at + len(value)
+	return scalarNode(plainToken(value, pos)), at + len(value)
+}
+
+// plainToken types a plain scalar as go-yaml does (token.New), skipping
+// its number parsing for the usual text that starts with a letter.
+func plainToken(value string, pos *token.Position) *token.Token {
+	if c := value[0] | 0x20; c >= 'a' && c <= 'z' {
+		switch value {
+		case "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE":
+		default:
+			return token.String(value, value, pos)
+		}
+	}
+	return token.New(value, value, pos)
 }
 
 // quoted parses a one-line quoted scalar with no escapes.

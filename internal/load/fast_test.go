@@ -226,6 +226,10 @@ var fastEdgeCases = []string{
 	"history:\n  - {stage: '日本', date: 2026-13-45, reason: [x]}\n",
 	"contacts:\n  - {name: Zoë, email: zoe, role: {a: b}}\n",
 	"sources: [ö, [x]]\n",
+	"history:\n- stage: lea\n  A000: 0000000000\n#0000\n",
+	"history:\n- stage: lea \n  date: 2026-01-02\n",
+	"history:\n  - stage: lea \n    date: 2026-01-02\n",
+	"title: x \nowner: y\n",
 }
 
 // FuzzFastPath feeds both parsers the same file: what the fast path
