@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"syscall"
 )
 
@@ -19,7 +20,32 @@ func main() {
 // code; tests run it as the "pipegen" command of their scripts.
 func mainCode() int {
 	tuneGC()
+	if path := os.Getenv("PIPEGEN_CPUPROFILE"); path != "" {
+		stop, err := startProfile(path)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "pipegen: PIPEGEN_CPUPROFILE: %v\n", err)
+			return exitUsage
+		}
+		defer stop()
+	}
 	return exitCode(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr), os.Stderr)
+}
+
+// startProfile writes a CPU profile of the whole command to path, for
+// finding where the time of a slow run goes (go tool pprof path).
+func startProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // interruptible returns a context that ends on Ctrl-C or SIGTERM, for a

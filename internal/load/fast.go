@@ -167,7 +167,7 @@ func (p *fastParser) mapping(indent int) ast.Node {
 			}
 		}
 		keyPos := &token.Position{Line: l.no, Column: indent + 1}
-		key := scalarNode(token.New(name, name, keyPos))
+		key := scalarNode(plainToken(name, keyPos))
 		colonTk := token.MappingValue(&token.Position{Line: l.no, Column: indent + colon + 1})
 		rest := strings.TrimLeft(l.text[colon+1:], " ")
 		restCol := indent + len(l.text) - len(rest) // 0-based
@@ -440,7 +440,7 @@ func (p *fastParser) flow(l fastLine, at int) (ast.Node, int) {
 					p.fail()
 				}
 			}
-			keyTk := token.New(name, name, &token.Position{Line: l.no, Column: column(l, at+ks)})
+			keyTk := plainToken(name, &token.Position{Line: l.no, Column: column(l, at+ks)})
 			colonTk := token.MappingValue(&token.Position{Line: l.no, Column: column(l, at+i+colon)})
 			i += colon + 1
 			mk, ok := scalarNode(keyTk).(ast.MapKeyNode)

@@ -5,6 +5,7 @@
 package load
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -138,10 +139,13 @@ func readFile(dir, rel string) ([]byte, *fileProblem) {
 		return nil, problem("unreadable", fmt.Sprintf("cannot read %s: %v", rel, unwrapPath(err)), "check the file's permissions", err)
 	}
 	defer f.Close()
-	src, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	// One allocation of the size Lstat gave, with room to notice growth.
+	var buf bytes.Buffer
+	buf.Grow(int(info.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, problem("unreadable", fmt.Sprintf("cannot read %s: %v", rel, unwrapPath(err)), "check the file's permissions", err)
 	}
+	src := buf.Bytes()
 	if int64(len(src)) > limit { // it grew after Lstat
 		return nil, &fileProblem{tooLarge(rel, -1, limit), nil}
 	}
