@@ -300,7 +300,7 @@ type dealTable struct {
 	// of the template's.
 	RowsHTML template.HTML
 	Owners   []struct{ ID, Name string }
-	Stages []struct{ ID, Name string }
+	Stages   []struct{ ID, Name string }
 }
 
 type dealTableRow struct {
