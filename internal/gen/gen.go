@@ -196,3 +196,13 @@ func Write(dir string, opt Options) error {
 	}
 	return nil
 }
+
+// BenchSizes returns the pipeline sizes a benchmark runs at: sizes, and
+// 100,000 deals too when the environment variable BENCH_100K is set (it
+// takes minutes).
+func BenchSizes(sizes ...int) []int {
+	if os.Getenv("BENCH_100K") != "" {
+		sizes = append(sizes, 100000)
+	}
+	return sizes
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/pipegen/pipegen/internal/model"
 )
@@ -58,11 +59,17 @@ func Compute(repo *model.Repo, opt Options) *Report {
 	}
 	<-done
 	r.Previous = previous
+	// The lists are sorted alongside the other breakdowns.
+	listed := make(chan struct{})
+	go func() {
+		defer close(listed)
+		r.Stuck, r.Overdue = c.lists()
+	}()
 	r.Stages = c.stages()
 	r.Sources = c.sources()
 	r.Owners = c.owners()
 	r.Targets = c.targets()
-	r.Stuck, r.Overdue = c.lists()
+	<-listed
 	return r
 }
 
@@ -508,30 +515,45 @@ func (s *snapshot) owners() []Owner {
 }
 
 func (s *snapshot) targets() []Target {
-	out := make([]Target, 0, len(s.p.Targets))
-	for _, tg := range s.p.Targets {
-		var won model.Money
-		var pipeline model.Money
-		var weightedCents float64
-		for i := range s.facts {
-			f := &s.facts[i]
+	// One pass over the deals for all targets: a big pipeline's deals are
+	// read once rather than once per target.
+	type sums struct {
+		won, pipeline model.Money
+		weightedCents float64
+	}
+	acc := make([]sums, len(s.p.Targets))
+	for i := range s.facts {
+		f := &s.facts[i]
+		won, open := f.won(), f.open()
+		if !won && !open {
+			continue
+		}
+		var w float64
+		if open {
+			w = weighted(f)
+		}
+		for k, tg := range s.p.Targets {
 			if tg.Owner != "" && f.d.Owner != tg.Owner {
 				continue
 			}
-			if f.won() && tg.Period.Contains(f.closed) {
-				won += f.d.Value
+			if won && tg.Period.Contains(f.closed) {
+				acc[k].won += f.d.Value
 			}
-			if f.open() && tg.Period.Contains(f.d.ExpectedClose) {
-				pipeline += f.d.Value
-				weightedCents += weighted(f)
+			if open && tg.Period.Contains(f.d.ExpectedClose) {
+				acc[k].pipeline += f.d.Value
+				acc[k].weightedCents += w
 			}
 		}
+	}
+	out := make([]Target, 0, len(s.p.Targets))
+	for k, tg := range s.p.Targets {
+		won, pipeline := acc[k].won, acc[k].pipeline
 		row := Target{
 			Period:     tg.Period.Text,
 			Revenue:    tg.Revenue,
 			WonValue:   won,
 			Attainment: ratio(float64(won), float64(tg.Revenue)),
-			Forecast:   won + model.Money(math.Round(weightedCents)),
+			Forecast:   won + model.Money(math.Round(acc[k].weightedCents)),
 		}
 		if tg.Owner != "" {
 			owner := tg.Owner
@@ -558,11 +580,50 @@ func (s *snapshot) lists() ([]Stuck, []Overdue) {
 				DaysOverdue: int(s.win.To - f.d.ExpectedClose), Value: f.d.Value})
 		}
 	}
-	slices.SortFunc(stuck, func(a, b Stuck) int {
-		return cmp.Or(cmp.Compare(b.DaysInStage-b.RotAfter, a.DaysInStage-a.RotAfter), cmp.Compare(a.ID, b.ID))
-	})
-	slices.SortFunc(overdue, func(a, b Overdue) int {
-		return cmp.Or(cmp.Compare(b.DaysOverdue, a.DaysOverdue), cmp.Compare(a.ID, b.ID))
-	})
+	stuck = sortByDays(stuck, func(x Stuck) int { return x.DaysInStage - x.RotAfter }, func(x Stuck) string { return x.ID })
+	overdue = sortByDays(overdue, func(x Overdue) int { return x.DaysOverdue }, func(x Overdue) string { return x.ID })
 	return stuck, overdue
+}
+
+// sortByDays returns items ordered by days, most first, then by id. Days
+// span a few hundred values while a big pipeline lists tens of thousands of
+// deals, so the items are first counted into one bucket per day and only
+// each bucket is sorted by id: far fewer comparisons than one sort.
+func sortByDays[T any](items []T, days func(T) int, id func(T) string) []T {
+	byID := func(a, b T) int { return strings.Compare(id(a), id(b)) }
+	if len(items) < 2 {
+		return items
+	}
+	lo, hi := days(items[0]), days(items[0])
+	for _, x := range items[1:] {
+		lo, hi = min(lo, days(x)), max(hi, days(x))
+	}
+	if hi-lo > 4*len(items) { // sparse: buckets would cost more than they save
+		slices.SortFunc(items, func(a, b T) int {
+			if c := cmp.Compare(days(b), days(a)); c != 0 {
+				return c
+			}
+			return byID(a, b)
+		})
+		return items
+	}
+	// start[k] is where the items of bucket k (days hi-k) begin.
+	start := make([]int, hi-lo+2)
+	for _, x := range items {
+		start[hi-days(x)+1]++
+	}
+	for k := 1; k < len(start); k++ {
+		start[k] += start[k-1]
+	}
+	out := make([]T, len(items))
+	next := slices.Clone(start)
+	for _, x := range items {
+		k := hi - days(x)
+		out[next[k]] = x
+		next[k]++
+	}
+	for k := 0; k+1 < len(start); k++ {
+		slices.SortFunc(out[start[k]:start[k+1]], byID)
+	}
+	return out
 }

@@ -28,7 +28,7 @@ func BenchmarkSaveToReload(b *testing.B) { benchSave(b, "") }
 func BenchmarkSaveToPage(b *testing.B) { benchSave(b, "/index.html") }
 
 func benchSave(b *testing.B, page string) {
-	for _, n := range []int{1000, 10000} {
+	for _, n := range gen.BenchSizes(1000, 10000) {
 		b.Run(fmt.Sprintf("deals=%d", n), func(b *testing.B) {
 			dir := b.TempDir()
 			end, _ := model.ParseDate("2026-11-27")
