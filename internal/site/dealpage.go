@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/pipegen/pipegen/internal/model"
+	"github.com/pipegen/pipegen/templates"
 )
 
 // A big pipeline is mostly deal pages and rows of deal tables, and
@@ -74,8 +75,9 @@ func (s *Site) dealShell(depth int) (*shell, error) {
 	return sh, nil
 }
 
+// shellTemplate is the layout with a marker for its content.
 var shellTemplate = sync.OnceValue(func() *template.Template {
-	t := template.Must(pages["deal"].Clone())
+	t := template.Must(template.New("layout").ParseFS(templates.FS, "layout.html"))
 	return template.Must(t.Parse(`{{define "content"}}` + contentMark + `{{end}}`))
 })
 
