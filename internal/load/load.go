@@ -131,8 +131,7 @@ func readFile(dir, rel string) ([]byte, *fileProblem) {
 	}
 	limit := MaxFileSize()
 	if info.Size() > limit {
-		d := tooLarge(rel, info.Size(), limit)
-		return nil, &fileProblem{d, nil}
+		return nil, &fileProblem{tooLarge(rel, info.Size(), limit), nil}
 	}
 	f, err := os.Open(full)
 	if err != nil {
