@@ -39,11 +39,7 @@ func fastParse(src []byte) (body ast.Node, ok bool) {
 	if p.i == len(p.lines) {
 		return nil, false // only comments: let go-yaml decide
 	}
-	first := p.lines[p.i]
-	if first.indent != 0 {
-		p.fail()
-	}
-	body = p.block(0)
+	body = p.block(0) // gives up unless the first line starts at column 1
 	p.skip()
 	if p.i != len(p.lines) {
 		p.fail() // a line the structure does not account for
@@ -304,8 +300,9 @@ func (p *fastParser) inline(l fastLine, rest string, col int) ast.Node {
 	default:
 		n, end = p.plain(l, col, false)
 	}
-	tail := strings.TrimLeft(l.text[end-l.indent:], " ")
-	if tail != "" && (tail[0] != '#' || end-l.indent == len(l.text)-len(tail)) {
+	after := l.text[end-l.indent:]
+	tail := strings.TrimLeft(after, " ")
+	if tail != "" && (tail[0] != '#' || len(tail) == len(after)) {
 		p.fail() // something after the value, or a # glued to it
 	}
 	return n

@@ -108,9 +108,6 @@ func renderShell(in Input, opt Options, rel string) (*shell, error) {
 		rest = rest[at+len(mark):]
 	}
 	sh.parts = append(sh.parts, rest)
-	if strings.Count(strings.Join(sh.holes, " "), contentMark) != 1 {
-		return nil, fmt.Errorf("render the deal page layout: the content appears %d times", strings.Count(strings.Join(sh.holes, " "), contentMark))
-	}
 	return sh, nil
 }
 
@@ -390,23 +387,25 @@ func (w *htmlWriter) url(s string) {
 
 // urlPart writes part of an address in a quoted attribute: bytes that may
 // not appear in an address are %-encoded (a % that starts an escape is
-// kept), the rest escaped as text.
+// kept), and of the bytes kept, & and + are escaped as in text.
 func (w *htmlWriter) urlPart(s string) {
 	const hex = "0123456789abcdef"
 	isHex := func(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
-	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
+		case c == '&':
+			w.WriteString("&amp;")
+		case c == '+':
+			w.WriteString("&#43;")
 		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
-			strings.IndexByte("!#$&*+,/:;=?@[]-._~", c) >= 0,
+			strings.IndexByte("!#$*,/:;=?@[]-._~", c) >= 0,
 			c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
-			b.WriteByte(c)
+			w.WriteByte(c)
 		default:
-			b.WriteByte('%')
-			b.WriteByte(hex[c>>4])
-			b.WriteByte(hex[c&15])
+			w.WriteByte('%')
+			w.WriteByte(hex[c>>4])
+			w.WriteByte(hex[c&15])
 		}
 	}
-	w.text(b.String())
 }

@@ -336,10 +336,8 @@ func (rd *renderer) dealTable(from string, deals []metrics.DealRow) dealTable {
 		w.writeRows(t.Rows)
 		t.RowsHTML = template.HTML(w.String())
 	}
-	seen := map[string]bool{}
 	for _, o := range rd.r.Owners {
 		t.Owners = append(t.Owners, struct{ ID, Name string }{o.ID, rd.ownerName(o.ID)})
-		seen[o.ID] = true
 	}
 	for _, s := range rd.p.Stages {
 		t.Stages = append(t.Stages, struct{ ID, Name string }{s.ID, s.Title()})
