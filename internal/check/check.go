@@ -132,9 +132,9 @@ func (c *checker) pipeline() {
 			c.errorf(file, s.ProbabilityPos, "bad-probability", "write a probability between 0 and 1, like 0.25 for 25%",
 				"stage %q has probability %v, outside 0..1", s.ID, s.Probability)
 		}
-		if len(s.Guide) > MaxText {
+		if len(s.Guide) > model.MaxText {
 			c.report(diag.Warning, file, s.IDPos, "long-text", "keep a guide to a page; link to longer documents",
-				"the guide of stage %q is %d KiB; the dashboard shows the first %d KiB", s.ID, len(s.Guide)>>10, MaxText>>10)
+				"the guide of stage %q is %d KiB; the dashboard shows the first %d KiB", s.ID, len(s.Guide)>>10, model.MaxText>>10)
 		}
 		for _, r := range s.Requires {
 			if !contains(model.RequirableFields, r.ID) {

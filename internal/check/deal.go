@@ -30,9 +30,9 @@ func (c *checker) deal(d *model.Deal, stagesOK bool) {
 		c.errorf(f, e.OpenedPos, "bad-emails", fmt.Sprintf("opened counts emails that were opened, so it is at most sent (%d)", e.Sent),
 			"emails.opened (%d) is more than emails.sent (%d)", e.Opened, e.Sent)
 	}
-	if len(d.Notes) > MaxText {
+	if len(d.Notes) > model.MaxText {
 		c.report(diag.Warning, f, d.Pos.Notes, "long-text", "keep notes to a few paragraphs; link to longer documents",
-			"notes are %d KiB; the dashboard shows the first %d KiB", len(d.Notes)>>10, MaxText>>10)
+			"notes are %d KiB; the dashboard shows the first %d KiB", len(d.Notes)>>10, model.MaxText>>10)
 	}
 	c.dates(d)
 	if !stagesOK {
@@ -44,10 +44,6 @@ func (c *checker) deal(d *model.Deal, stagesOK bool) {
 		c.requires(d)
 	}
 }
-
-// MaxText is the longest note or stage guide the dashboard shows (the
-// site's Markdown limit).
-const MaxText = 64 << 10
 
 // latest is the last date that is not in the future.
 func (c *checker) latest() model.Date {

@@ -3,6 +3,7 @@ package format
 import (
 	"testing"
 
+	"github.com/pipegen/pipegen/internal/metrics"
 	"github.com/pipegen/pipegen/internal/model"
 )
 
@@ -47,5 +48,47 @@ func TestNumbers(t *testing.T) {
 		if got := Days(in); got != want {
 			t.Errorf("Days(%v) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestFieldAndChange(t *testing.T) {
+	rate := func(v float64) metrics.Field {
+		return metrics.Field{Kind: metrics.Rate, Value: v, Valid: true, HigherIsBetter: true}
+	}
+	amount := func(cents float64) metrics.Field {
+		return metrics.Field{Kind: metrics.Amount, Value: cents, Valid: true, HigherIsBetter: false}
+	}
+	tests := []struct {
+		cur, prev metrics.Field
+		style     Style
+		value     string
+		change    Delta
+		ok        bool
+	}{
+		{rate(0.5), rate(0.465), Full, "50.0%", Delta{Sign: 1, Text: "▲ 3.5 pts", Good: true}, true},
+		{rate(0.5), rate(0.5004), Full, "50.0%", Delta{}, true},
+		{amount(350050), amount(470050), Full, "$3,500.50", Delta{Sign: -1, Text: "▼ $1,200", Good: true}, true},
+		{amount(3650000), amount(50000), Short, "$36.5k", Delta{Sign: 1, Text: "▲ $36k", Good: false}, true},
+		{metrics.Field{Kind: metrics.Days, Value: 12.25, Valid: true}, metrics.Field{Kind: metrics.Days, Value: 10, Valid: true}, Full, "12.3 days", Delta{Sign: 1, Text: "▲ 2.3 days"}, true},
+		{metrics.Field{Kind: metrics.Count, Value: 3, Valid: true, HigherIsBetter: true}, metrics.Field{Kind: metrics.Count}, Full, "3", Delta{}, false},
+		{metrics.Field{Kind: metrics.AmountPerDay}, amount(1), Full, None, Delta{}, false},
+	}
+	for _, tt := range tests {
+		if got := Field(tt.cur, "USD", tt.style); got != tt.value {
+			t.Errorf("Field(%+v) = %q, want %q", tt.cur, got, tt.value)
+		}
+		got, ok := Change(tt.cur, tt.prev, "USD", tt.style)
+		if got != tt.change || ok != tt.ok {
+			t.Errorf("Change(%+v, %+v) = %+v, %v, want %+v, %v", tt.cur, tt.prev, got, ok, tt.change, tt.ok)
+		}
+	}
+	if got := Rate(metrics.Ratio{}); got != None {
+		t.Errorf("Rate(undefined) = %q, want %q", got, None)
+	}
+	if got := MoneyOrNone(metrics.MoneyOrNull{V: 125050, Valid: true}, "EUR"); got != "€1,250.50" {
+		t.Errorf("MoneyOrNone = %q", got)
+	}
+	if got := DaysOrNone(metrics.Ratio{V: 7.5, Valid: true}); got != "7.5" {
+		t.Errorf("DaysOrNone = %q", got)
 	}
 }

@@ -381,6 +381,7 @@ func (s *snapshot) stages() []Stage {
 	for i := range out {
 		out[i].WeightedValue = model.Money(math.Round(weightedCents[i]))
 		out[i].AvgDays, out[i].MedianDays = meanMedian(stays[i])
+		out[i].FromTop = ratio(float64(out[i].Reached), float64(out[0].Reached))
 		if out[i].Type == model.Won {
 			continue
 		}

@@ -250,6 +250,9 @@ func TestStages(t *testing.T) {
 			g.OpenValue != cents(w.openValue) || !sameRatio(g.AvgDays, w.avg) || !sameRatio(g.MedianDays, w.median) || g.Stuck != w.stuck {
 			t.Errorf("stage %d = %+v, want %+v", i, g, w)
 		}
+		if fromTop := ok(float64(w.reached) / 9); !sameRatio(g.FromTop, fromTop) {
+			t.Errorf("stage %s from top = %v, want %v (of the 9 cohort deals)", w.id, g.FromTop, fromTop)
+		}
 		if (g.ConversionToNext == nil) != (w.conversion == nil) || (w.conversion != nil && !sameRatio(*g.ConversionToNext, *w.conversion)) {
 			t.Errorf("stage %s conversion_to_next = %v, want %v", w.id, g.ConversionToNext, w.conversion)
 		}

@@ -82,6 +82,10 @@ type Stage struct {
 	MedianDays       Ratio       `json:"median_days"`
 	Stuck            int         `json:"stuck"`
 
+	// FromTop is the share of the funnel's first stage that reached this
+	// one; it is for the site and is not part of the JSON.
+	FromTop Ratio `json:"-"`
+
 	Type          model.StageType `json:"-"`
 	RotAfter      *int            `json:"-"`
 	WeightedValue model.Money     `json:"-"` // Σ value × probability of its open deals

@@ -221,3 +221,8 @@ const (
 	OnboardingSucceeded  = "succeeded"
 	OnboardingFailed     = "failed"
 )
+
+// MaxText is the longest note or stage guide the dashboard shows: Markdown
+// parsers slow down on long pathological text, and a note is a few
+// paragraphs. check warns about longer ones.
+const MaxText = 64 << 10

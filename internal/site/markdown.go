@@ -6,13 +6,13 @@ import (
 	"strings"
 
 	"github.com/yuin/goldmark"
-
-	"github.com/pipegen/pipegen/internal/check"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/pipegen/pipegen/internal/model"
 )
 
 // md renders notes and guides: GitHub-flavoured Markdown where raw HTML is
@@ -24,10 +24,8 @@ var md = goldmark.New(
 	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(linkFilter{}, 100))),
 )
 
-// MaxMarkdown is the longest note or guide rendered; Markdown parsers slow
-// down on long pathological text, and a note is a few paragraphs. check
-// warns about longer ones.
-const MaxMarkdown = check.MaxText
+// MaxMarkdown is the longest note or guide rendered: model.MaxText.
+const MaxMarkdown = model.MaxText
 
 // markdown renders user-written Markdown into HTML that is safe to embed.
 func markdown(src string) (template.HTML, error) {
