@@ -51,7 +51,7 @@ a public CDN, checked by its hash.`,
 			if *baseURL != "" && !strings.HasPrefix(*baseURL, "https://") && !strings.HasPrefix(*baseURL, "http://") {
 				return &usageError{msg: fmt.Sprintf("--base-url %q is not a web address", *baseURL), hint: "write it like https://acme.github.io/sales-pipeline/"}
 			}
-			repo, err := loadChecked(e, *dir, flagAsOf)
+			proj, err := loadChecked(e, *dir, flagAsOf)
 			if err != nil {
 				return err
 			}
@@ -59,8 +59,8 @@ a public CDN, checked by its hash.`,
 			if err != nil {
 				return err
 			}
-			in := site.Prepare(repo, metrics.Options{AsOf: resolveAsOf(flagAsOf, repo.Pipeline)})
-			s := site.New(in, site.Options{BaseURL: *baseURL, EditBase: editBase(repo.Pipeline, e.getenv), ECharts: lib})
+			in := site.Prepare(proj.Repo, metrics.Options{AsOf: proj.AsOf})
+			s := site.New(in, site.Options{BaseURL: *baseURL, EditBase: editBase(proj.Repo.Pipeline, e.getenv), ECharts: lib})
 			target := *out
 			if target == "" {
 				target = filepath.Join(*dir, "site")

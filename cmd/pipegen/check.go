@@ -6,13 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
-	"time"
 
 	"github.com/pipegen/pipegen/internal/check"
 	"github.com/pipegen/pipegen/internal/diag"
 	"github.com/pipegen/pipegen/internal/gitrev"
-	"github.com/pipegen/pipegen/internal/load"
 	"github.com/pipegen/pipegen/internal/model"
+	"github.com/pipegen/pipegen/internal/project"
 )
 
 var checkCommand = &command{
@@ -50,29 +49,27 @@ pipeline.yaml) set to a later date, dates up to it are accepted.`,
 			if *format != "text" && *format != "json" && *format != "github" {
 				return &usageError{msg: fmt.Sprintf("unknown format %q", *format), hint: "use --format text, json or github"}
 			}
+			if *allowRewrite && *base == "" {
+				return &usageError{msg: "--allow-rewrite needs --base", hint: "pass the revision to compare with, like --base origin/main"}
+			}
 			flagAsOf, err := parseDateFlag("as-of", *asOf)
 			if err != nil {
 				return err
 			}
-			repo, diags, err := loadRepo(*dir)
+			proj, err := loadProject(e, *dir, flagAsOf)
 			if err != nil {
 				return err
 			}
-			diags = append(diags, check.Check(repo, check.Options{
-				Today: model.DateOf(time.Now()),
-				AsOf:  cmpOr(flagAsOf, repo.Pipeline.AsOf),
-			})...)
+			diags := proj.Diagnostics
 			if *base != "" {
-				old, err := repoAt(*dir, *base)
+				old, err := repoAt(e, *dir, *base)
 				if err != nil {
 					return err
 				}
-				diags = append(diags, check.Base(repo, old, *allowRewrite)...)
-			} else if *allowRewrite {
-				return &usageError{msg: "--allow-rewrite needs --base", hint: "pass the revision to compare with, like --base origin/main"}
+				diags = append(diags, check.Base(proj.Repo, old, *allowRewrite)...)
+				diag.Sort(diags)
 			}
-			diag.Sort(diags)
-			if err := writeDiagnostics(e, *dir, *format, diags, len(repo.Deals)); err != nil {
+			if err := writeDiagnostics(e, *dir, *format, diags, len(proj.Repo.Deals)); err != nil {
 				return err
 			}
 			if diag.HasErrors(diags) {
@@ -81,13 +78,6 @@ pipeline.yaml) set to a later date, dates up to it are accepted.`,
 			return nil
 		}
 	},
-}
-
-func cmpOr(a, b model.Date) model.Date {
-	if a != 0 {
-		return a
-	}
-	return b
 }
 
 func dirFlag(fs *flag.FlagSet) *string {
@@ -105,17 +95,35 @@ func parseDateFlag(name, value string) (model.Date, error) {
 	return d, nil
 }
 
-// loadRepo loads the repository at dir; a dir that cannot be read is a usage
-// error, problems inside it are diagnostics.
-func loadRepo(dir string) (*model.Repo, []diag.Diagnostic, error) {
-	repo, diags, err := load.Load(dir)
+// loadProject loads and checks the repository at dir as of asOf (zero:
+// as_of in pipeline.yaml, else today); a dir that cannot be read is a
+// usage error, problems inside it are diagnostics.
+func loadProject(e *env, dir string, asOf model.Date) (*project.Project, error) {
+	proj, err := project.Load(dir, project.Options{AsOf: asOf, Loader: e.loader})
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, &usageError{msg: fmt.Sprintf("--dir %s: no such directory", dir), hint: "pass the folder that holds pipeline.yaml"}
+		return nil, &usageError{msg: fmt.Sprintf("--dir %s: no such directory", dir), hint: "pass the folder that holds pipeline.yaml"}
 	}
 	if err != nil {
-		return nil, nil, &usageError{msg: fmt.Sprintf("--dir %s: %v", dir, err), hint: "pass the folder that holds pipeline.yaml"}
+		return nil, &usageError{msg: fmt.Sprintf("--dir %s: %v", dir, err), hint: "pass the folder that holds pipeline.yaml"}
 	}
-	return repo, diags, nil
+	return proj, nil
+}
+
+// loadChecked loads and checks the repository for a command that reports
+// on it; when it has errors, it prints them on stderr as check does and
+// returns errInput.
+func loadChecked(e *env, dir string, asOf model.Date) (*project.Project, error) {
+	proj, err := loadProject(e, dir, asOf)
+	if err != nil {
+		return nil, err
+	}
+	if !proj.HasErrors() {
+		return proj, nil
+	}
+	errs := proj.Errors()
+	diag.WriteText(e.stderr, errs, sourceReader(e, dir), diag.TextOptions{Color: useColor(isTerminal(e.stderr), e.getenv)})
+	fmt.Fprintf(e.stderr, "%s\npipegen: the repository has errors: fix them, then run this again\n", diag.Summary(errs, len(proj.Repo.Deals)))
+	return nil, errInput
 }
 
 // writeDiagnostics prints diagnostics in a format; text ends with a summary.
@@ -127,7 +135,7 @@ func writeDiagnostics(e *env, dir, format string, diags []diag.Diagnostic, deals
 		return diag.WriteGitHub(e.stdout, diags)
 	}
 	color := useColor(isTerminal(e.stdout), e.getenv)
-	if err := diag.WriteText(e.stdout, diags, sourceReader(dir), diag.TextOptions{Color: color}); err != nil {
+	if err := diag.WriteText(e.stdout, diags, sourceReader(e, dir), diag.TextOptions{Color: color}); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintln(e.stdout, diag.Summary(diags, deals))
@@ -135,11 +143,11 @@ func writeDiagnostics(e *env, dir, format string, diags []diag.Diagnostic, deals
 }
 
 // sourceReader reads repository files for the excerpts of text output.
-func sourceReader(dir string) diag.Sources { return diag.DirSources(dir, load.MaxFileSize()) }
+func sourceReader(e *env, dir string) diag.Sources { return diag.DirSources(dir, e.loader.Limit()) }
 
 // repoAt parses the pipeline repository in dir as it was at git revision
 // rev. A revision that cannot be read is a usage error, with a hint.
-func repoAt(dir, rev string) (*model.Repo, error) {
+func repoAt(e *env, dir, rev string) (*model.Repo, error) {
 	files, err := gitrev.Files(dir, rev)
 	var ge *gitrev.Error
 	if errors.As(err, &ge) {
@@ -148,6 +156,6 @@ func repoAt(dir, rev string) (*model.Repo, error) {
 	if err != nil {
 		return nil, err
 	}
-	repo, _ := load.FromFiles(files)
+	repo, _ := e.loader.FromFiles(files)
 	return repo, nil
 }

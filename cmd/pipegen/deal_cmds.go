@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,11 +12,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pipegen/pipegen/internal/check"
 	"github.com/pipegen/pipegen/internal/diag"
 	"github.com/pipegen/pipegen/internal/edit"
 	"github.com/pipegen/pipegen/internal/load"
 	"github.com/pipegen/pipegen/internal/model"
+	"github.com/pipegen/pipegen/internal/project"
 )
 
 var newCommand = &command{
@@ -57,7 +55,7 @@ reported and nothing is written. It never replaces an existing file.`,
 			if err := isRepoDir(*dir); err != nil {
 				return err
 			}
-			p, pd := load.ReadPipeline(*dir)
+			p, pd := e.loader.ReadPipeline(*dir)
 			if diag.HasErrors(pd) {
 				return reportErrors(e, *dir, pd, nil)
 			}
@@ -70,28 +68,16 @@ reported and nothing is written. It never replaces an existing file.`,
 					return &usageError{msg: "--value: " + err.Error(), hint: "write digits with at most two decimals, like 36000 or 1250.50"}
 				}
 			}
-			var b bytes.Buffer
-			field := func(k, v string) {
-				if v != "" {
-					fmt.Fprintf(&b, "%s: %s\n", k, quote(v))
-				}
-			}
-			field("title", strings.TrimSpace(*title))
-			field("company", *company)
-			field("owner", *owner)
-			field("source", *source)
-			if *value != "" {
-				fmt.Fprintf(&b, "value: %s\n", *value)
-			}
-			fmt.Fprintf(&b, "history:\n  - stage: %s\n    date: %s\n", quote(first), day)
-			fmt.Fprintf(&b, "notes: |\n  Created with pipegen new.\n")
-
+			text := edit.NewDeal{
+				Title: strings.TrimSpace(*title), Company: *company, Owner: *owner, Source: *source,
+				Value: *value, Stage: first, Date: day,
+			}.Text()
 			slug := edit.Slug(*title)
 			rel := uniquePath(*dir, slug)
-			if errs := checkDeal(p, rel, b.Bytes()); len(errs) > 0 {
-				return reportErrors(e, *dir, errs, b.Bytes())
+			if errs := project.CheckDeal(p, rel, text, project.Options{}); len(errs) > 0 {
+				return reportErrors(e, *dir, errs, text)
 			}
-			if err := edit.Create(filepath.Join(*dir, filepath.FromSlash(rel)), b.Bytes()); err != nil {
+			if err := edit.Create(filepath.Join(*dir, filepath.FromSlash(rel)), text); err != nil {
 				return err
 			}
 			fmt.Fprintln(e.stdout, rel)
@@ -140,7 +126,7 @@ formatting stay exactly as they were.`,
 			if err != nil {
 				return err
 			}
-			p, pd := load.ReadPipeline(*dir)
+			p, pd := e.loader.ReadPipeline(*dir)
 			if diag.HasErrors(pd) {
 				return reportErrors(e, *dir, pd, nil)
 			}
@@ -151,7 +137,7 @@ formatting stay exactly as they were.`,
 			if err != nil {
 				return fmt.Errorf("%s: %w", rel, err)
 			}
-			if errs := checkDeal(p, rel, out); len(errs) > 0 {
+			if errs := project.CheckDeal(p, rel, out, project.Options{}); len(errs) > 0 {
 				return reportErrors(e, *dir, errs, out)
 			}
 			if err := edit.Replace(full, out); err != nil {
@@ -163,28 +149,11 @@ formatting stay exactly as they were.`,
 	},
 }
 
-// checkDeal checks one deal file's text against the pipeline and returns
-// its errors.
-func checkDeal(p *model.Pipeline, rel string, src []byte) []diag.Diagnostic {
-	d, diags := load.ParseDeal(rel, load.DealID(rel), src)
-	diags = append(diags, check.Check(&model.Repo{Pipeline: p, Deals: []*model.Deal{d}}, check.Options{
-		Today: model.DateOf(time.Now()), AsOf: p.AsOf,
-	})...)
-	var errs []diag.Diagnostic
-	for _, x := range diags {
-		if x.Severity == diag.Error && x.File == rel {
-			errs = append(errs, x)
-		}
-	}
-	diag.Sort(errs)
-	return errs
-}
-
 // reportErrors prints diagnostics as check does and returns errInput. When
 // the text is given, excerpts come from it (the file as it would be)
 // rather than from disk.
 func reportErrors(e *env, dir string, ds []diag.Diagnostic, text []byte) error {
-	src := sourceReader(dir)
+	src := sourceReader(e, dir)
 	if text != nil {
 		src = func(string) []byte { return text }
 	}
@@ -207,31 +176,6 @@ func uniquePath(dir, slug string) string {
 		rel = fmt.Sprintf("deals/%s-%d.yaml", slug, n)
 	}
 	return rel
-}
-
-// quote writes a YAML value that reads back as exactly the text given.
-func quote(s string) string {
-	plain := true
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == ' ' || r == '.' || r > 127 && r != '\u2028' && r != '\u2029') {
-			plain = false
-		}
-	}
-	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' || s[0] >= '0' && s[0] <= '9' || s[0] == '-' || s[0] == '.' {
-		plain = false
-	}
-	switch strings.ToLower(s) {
-	case "true", "false", "yes", "no", "on", "off", "null", "y", "n", "~":
-		plain = false
-	}
-	if plain {
-		return s
-	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.Encode(s)
-	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // isRepoDir makes a --dir that is not a folder a usage error.

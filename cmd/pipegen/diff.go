@@ -41,7 +41,7 @@ The repository must pass pipegen check first.`,
 			if err != nil {
 				return err
 			}
-			old, err := repoAt(*dir, *base)
+			old, err := repoAt(e, *dir, *base)
 			if err != nil {
 				return err
 			}
@@ -49,7 +49,7 @@ The repository must pass pipegen check first.`,
 			if err != nil {
 				return err
 			}
-			c := diff.Compare(old, head, resolveAsOf(flagAsOf, head.Pipeline))
+			c := diff.Compare(old, head.Repo, head.AsOf)
 			switch *formatFlag {
 			case "markdown":
 				return diff.WriteMarkdown(e.stdout, c)

@@ -12,22 +12,20 @@ import (
 // pipeline or deal file pipegen reads, for every command.
 const maxFileSizeEnv = "PIPEGEN_MAX_FILE_SIZE"
 
-// applyLimits sets the file size limit from the environment; a value that
-// is not a size is a usage error, so that a typo never silently keeps or
-// lifts the limit.
-func applyLimits(e *env) error {
-	v := e.getenv(maxFileSizeEnv)
+// loaderFromEnv returns the loader with the file size limit the
+// environment sets; a value that is not a size is a usage error, so that a
+// typo never silently keeps or lifts the limit.
+func loaderFromEnv(getenv func(string) string) (load.Loader, error) {
+	v := getenv(maxFileSizeEnv)
 	if v == "" {
-		load.SetMaxFileSize(load.DefaultMaxFileSize)
-		return nil
+		return load.Loader{}, nil
 	}
 	n, err := parseSize(v)
 	if err != nil {
-		return &usageError{msg: fmt.Sprintf("%s=%s: %v", maxFileSizeEnv, v, err),
+		return load.Loader{}, &usageError{msg: fmt.Sprintf("%s=%s: %v", maxFileSizeEnv, v, err),
 			hint: "write a size in bytes, or with a unit: 512KiB, 2MiB (at most 1GiB)"}
 	}
-	load.SetMaxFileSize(n)
-	return nil
+	return load.Loader{MaxFileSize: n}, nil
 }
 
 // sizeUnits are the units parseSize accepts, longest first so that "KiB"

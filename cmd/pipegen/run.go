@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/pipegen/pipegen/internal/load"
 	"github.com/pipegen/pipegen/internal/suggest"
 )
 
@@ -26,6 +27,8 @@ type command struct {
 type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// loader reads the repository with the limits the environment sets.
+	loader load.Loader
 }
 
 var commands []*command
@@ -82,9 +85,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return &usageError{msg: err.Error(), hint: fmt.Sprintf("run pipegen %s -h for usage", c.name)}
 	}
-	if err := applyLimits(e); err != nil {
+	loader, err := loaderFromEnv(e.getenv)
+	if err != nil {
 		return err
 	}
+	e.loader = loader
 	return runFn(ctx, e, positional)
 }
 

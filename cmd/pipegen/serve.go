@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"strings"
 
-	"github.com/pipegen/pipegen/internal/load"
 	"github.com/pipegen/pipegen/internal/serve"
 	"github.com/pipegen/pipegen/internal/site"
 )
@@ -56,13 +55,13 @@ It listens on loopback only, unless --addr names another address;
 			if err != nil {
 				return &usageError{msg: fmt.Sprintf("--addr %s: %v", *addr, err), hint: "choose another port, or --addr :0 for a free one"}
 			}
-			p, _ := load.ReadPipeline(*dir)
+			p, _ := e.loader.ReadPipeline(*dir)
 			srv := serve.New(serve.Options{
-				Dir: *dir, AsOf: flagAsOf,
+				Dir: *dir, AsOf: flagAsOf, Loader: e.loader,
 				Site:    site.Options{ECharts: lib, EditBase: editBase(p, e.getenv)},
 				Log:     e.stderr,
 				Color:   useColor(isTerminal(e.stderr), e.getenv),
-				Sources: sourceReader(*dir),
+				Sources: sourceReader(e, *dir),
 			})
 			ctx, stop := interruptible(ctx)
 			defer stop()

@@ -31,7 +31,6 @@ type Options struct {
 // Check returns every problem the rules find in repo, sorted.
 func Check(repo *model.Repo, opt Options) []diag.Diagnostic {
 	p := repo.Pipeline
-	p.Index()
 	lists := &lists{owners: set(len(p.Owners)), sources: set(len(p.Sources)), reasons: set(len(p.LostReasons))}
 	for _, o := range p.Owners {
 		lists.owners[o.ID] = true

@@ -5,7 +5,6 @@ package edit
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -74,9 +73,9 @@ func AppendMove(src []byte, m Move) ([]byte, error) {
 			keyCol = max(lm.Values[0].Key.GetToken().Position.Column, dash.Column+2)
 		}
 		inner := strings.Repeat(" ", keyCol-1)
-		entry = indent + "-" + strings.Repeat(" ", keyCol-dash.Column-1) + "stage: " + scalar(m.Stage) + nl + inner + "date: " + m.Date.String() + nl
+		entry = indent + "-" + strings.Repeat(" ", keyCol-dash.Column-1) + "stage: " + Scalar(m.Stage) + nl + inner + "date: " + m.Date.String() + nl
 		if m.Reason != "" {
-			entry += inner + "reason: " + scalar(m.Reason) + nl
+			entry += inner + "reason: " + Scalar(m.Reason) + nl
 		}
 	}
 	// The last line of the file may have no line ending.
@@ -142,34 +141,11 @@ func decodeRune(b []byte) (rune, int) {
 }
 
 func flowMove(m Move) string {
-	s := "{stage: " + scalar(m.Stage) + ", date: " + m.Date.String()
+	s := "{stage: " + Scalar(m.Stage) + ", date: " + m.Date.String()
 	if m.Reason != "" {
-		s += ", reason: " + scalar(m.Reason)
+		s += ", reason: " + Scalar(m.Reason)
 	}
 	return s + "}"
-}
-
-// scalar writes a value plainly when YAML reads it back as the same text,
-// and quoted otherwise.
-func scalar(s string) string {
-	plain := s != ""
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			plain = false
-		}
-	}
-	if plain && (s[0] >= '0' && s[0] <= '9' || s[0] == '-' || s[0] == '.') {
-		plain = false
-	}
-	switch strings.ToLower(s) {
-	case "true", "false", "yes", "no", "on", "off", "null", "y", "n":
-		plain = false
-	}
-	if plain {
-		return s
-	}
-	b, _ := json.Marshal(s)
-	return string(b)
 }
 
 // maxLine returns the last line on which a node has a token.

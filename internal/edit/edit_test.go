@@ -63,7 +63,7 @@ notes: |
 			name: "flow entries, lost with a reason, history last with no final newline",
 			in:   "title: A\nowner: ann\nhistory:\n- {stage: lead, date: 2026-01-02}\n- {stage: qualified, date: 2026-01-03}",
 			move: Move{Stage: "lost", Date: date("2026-01-04"), Reason: "no decision"},
-			want: "title: A\nowner: ann\nhistory:\n- {stage: lead, date: 2026-01-02}\n- {stage: qualified, date: 2026-01-03}\n- {stage: lost, date: 2026-01-04, reason: \"no decision\"}\n",
+			want: "title: A\nowner: ann\nhistory:\n- {stage: lead, date: 2026-01-02}\n- {stage: qualified, date: 2026-01-03}\n- {stage: lost, date: 2026-01-04, reason: no decision}\n",
 		},
 		{
 			name: "flow sequence",

@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync/atomic"
 
 	"github.com/pipegen/pipegen/internal/diag"
 	"github.com/pipegen/pipegen/internal/model"
@@ -30,30 +29,44 @@ const (
 )
 
 // DefaultMaxFileSize is the largest pipeline or deal file that is read
-// unless SetMaxFileSize says otherwise; a bigger one is almost surely a
-// mistake, and reading it could exhaust memory.
+// unless a Loader says otherwise; a bigger one is almost surely a mistake,
+// and reading it could exhaust memory.
 const DefaultMaxFileSize = 1 << 20
 
-var maxFileSize atomic.Int64
+// Loader reads pipeline repositories with its limits. The zero Loader has
+// the default limits.
+type Loader struct {
+	// MaxFileSize is the largest file, in bytes, that is read; 0 means
+	// DefaultMaxFileSize.
+	MaxFileSize int64
+}
 
-func init() { maxFileSize.Store(DefaultMaxFileSize) }
-
-// MaxFileSize returns the largest file, in bytes, that is read.
-func MaxFileSize() int64 { return maxFileSize.Load() }
-
-// SetMaxFileSize sets the largest file, in bytes, that is read from then on
-// (n > 0). It is meant to be called once, before any file is read.
-func SetMaxFileSize(n int64) {
-	if n <= 0 {
-		panic("load: file size limit must be positive")
+// Limit returns the largest file, in bytes, that the loader reads.
+func (l Loader) Limit() int64 {
+	if l.MaxFileSize > 0 {
+		return l.MaxFileSize
 	}
-	maxFileSize.Store(n)
+	return DefaultMaxFileSize
+}
+
+// Load reads the pipeline repository in dir with the default limits.
+func Load(dir string) (*model.Repo, []diag.Diagnostic, error) { return Loader{}.Load(dir) }
+
+// ReadPipeline reads dir/pipeline.yaml with the default limits.
+func ReadPipeline(dir string) (*model.Pipeline, []diag.Diagnostic) {
+	return Loader{}.ReadPipeline(dir)
+}
+
+// FromFiles parses a repository given as file contents with the default
+// limits.
+func FromFiles(files map[string][]byte) (*model.Repo, []diag.Diagnostic) {
+	return Loader{}.FromFiles(files)
 }
 
 // Load reads the pipeline repository in dir. Problems in the files are
 // returned as diagnostics; the error is for a repository that cannot be read
 // at all (dir does not exist, a permission problem on dir itself).
-func Load(dir string) (*model.Repo, []diag.Diagnostic, error) {
+func (l Loader) Load(dir string) (*model.Repo, []diag.Diagnostic, error) {
 	info, err := os.Stat(dir)
 	if err != nil {
 		return nil, nil, err
@@ -64,7 +77,7 @@ func Load(dir string) (*model.Repo, []diag.Diagnostic, error) {
 	repo := &model.Repo{}
 	var diags []diag.Diagnostic
 
-	p, pd := ReadPipeline(dir)
+	p, pd := l.ReadPipeline(dir)
 	repo.Pipeline = p
 	diags = append(diags, pd...)
 
@@ -73,7 +86,7 @@ func Load(dir string) (*model.Repo, []diag.Diagnostic, error) {
 		return nil, nil, err
 	}
 	diags = append(diags, fd...)
-	deals, dd := ReadDeals(dir, files)
+	deals, dd := l.ReadDeals(dir, files)
 	repo.Deals = deals
 	for _, d := range dd {
 		diags = append(diags, d...)
@@ -84,8 +97,8 @@ func Load(dir string) (*model.Repo, []diag.Diagnostic, error) {
 
 // ReadPipeline reads and parses dir/pipeline.yaml. A missing or unreadable
 // file gives an empty pipeline and a diagnostic.
-func ReadPipeline(dir string) (*model.Pipeline, []diag.Diagnostic) {
-	src, d := readFile(dir, PipelineFile)
+func (l Loader) ReadPipeline(dir string) (*model.Pipeline, []diag.Diagnostic) {
+	src, d := l.readFile(dir, PipelineFile)
 	if d != nil {
 		if errors.Is(d.err, fs.ErrNotExist) {
 			d.Code, d.Message = "missing-file", "pipeline.yaml not found"
@@ -98,8 +111,8 @@ func ReadPipeline(dir string) (*model.Pipeline, []diag.Diagnostic) {
 
 // ReadDeal reads and parses one deal file (rel is its slash path in dir).
 // An unreadable file gives an empty deal and a diagnostic.
-func ReadDeal(dir, rel string) (*model.Deal, []diag.Diagnostic) {
-	src, problem := readFile(dir, rel)
+func (l Loader) ReadDeal(dir, rel string) (*model.Deal, []diag.Diagnostic) {
+	src, problem := l.readFile(dir, rel)
 	if problem != nil {
 		return &model.Deal{ID: DealID(rel), File: rel}, []diag.Diagnostic{problem.Diagnostic}
 	}
@@ -114,7 +127,7 @@ type fileProblem struct {
 
 // readFile reads a repository file (rel uses forward slashes), refusing
 // anything that is not a regular file or is too large.
-func readFile(dir, rel string) ([]byte, *fileProblem) {
+func (l Loader) readFile(dir, rel string) ([]byte, *fileProblem) {
 	problem := func(code, msg, hint string, err error) *fileProblem {
 		return &fileProblem{diag.Diagnostic{File: rel, Severity: diag.Error, Code: code, Message: msg, Hint: hint}, err}
 	}
@@ -129,7 +142,7 @@ func readFile(dir, rel string) ([]byte, *fileProblem) {
 	if !info.Mode().IsRegular() {
 		return nil, problem("not-regular", rel+" is not a regular file", "pipegen reads only regular files", nil)
 	}
-	limit := MaxFileSize()
+	limit := l.Limit()
 	if info.Size() > limit {
 		return nil, &fileProblem{tooLarge(rel, info.Size(), limit), nil}
 	}
@@ -193,27 +206,24 @@ func DealFiles(dir string) ([]string, []diag.Diagnostic, error) {
 			}
 			return nil
 		}
-		name := e.Name()
-		if p != root && strings.HasPrefix(name, ".") {
-			if e.IsDir() {
+		if e.IsDir() {
+			if p != root && hidden(e.Name()) {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		if e.IsDir() {
-			return nil
-		}
-		if e.Type()&fs.ModeSymlink != 0 && path.Ext(name) != dealExt && isDir(p) {
+		if e.Type()&fs.ModeSymlink != 0 && isDir(p) {
 			// A linked folder would be skipped without a word: say so.
 			diags = append(diags, diag.Diagnostic{File: rel, Severity: diag.Error, Code: "not-regular",
 				Message: rel + " is a symbolic link, which pipegen does not follow",
 				Hint:    "keep deals as regular files and folders inside the repository"})
 			return nil
 		}
-		switch ext := path.Ext(name); {
-		case ext == dealExt:
+		switch classify(rel) {
+		case dealFile:
 			files = append(files, rel)
-		case strings.EqualFold(ext, ".yml") || strings.EqualFold(ext, dealExt):
+		case wrongExtension:
+			ext := path.Ext(rel)
 			diags = append(diags, diag.Diagnostic{File: rel, Severity: diag.Error, Code: "wrong-extension",
 				Message: fmt.Sprintf("%s is not read: deal files end in .yaml", rel),
 				Hint:    fmt.Sprintf("rename it to %s", strings.TrimSuffix(rel, ext)+dealExt)})
@@ -227,6 +237,40 @@ func DealFiles(dir string) ([]string, []diag.Diagnostic, error) {
 	return files, diags, nil
 }
 
+// fileKind is what pipegen makes of a file in the repository.
+type fileKind int
+
+const (
+	notRead        fileKind = iota // not a deal: outside deals/, hidden, or another kind of file
+	dealFile                       // a deal, read and checked
+	wrongExtension                 // named like a deal but not read: reported
+)
+
+// classify says what a file is (rel is its slash path in the repository):
+// the one rule for which files are deals, used for folders on disk and for
+// the files of a git revision alike. A file or folder whose name starts
+// with a dot is hidden (.git, editors' swap files).
+func classify(rel string) fileKind {
+	under, ok := strings.CutPrefix(rel, DealsDir+"/")
+	if !ok {
+		return notRead
+	}
+	for part := range strings.SplitSeq(under, "/") {
+		if part == "" || hidden(part) {
+			return notRead
+		}
+	}
+	switch ext := path.Ext(under); {
+	case ext == dealExt:
+		return dealFile
+	case strings.EqualFold(ext, ".yml") || strings.EqualFold(ext, dealExt):
+		return wrongExtension
+	}
+	return notRead
+}
+
+func hidden(name string) bool { return strings.HasPrefix(name, ".") }
+
 // DealID returns the id of the deal in a file: its path under deals/ without
 // the extension.
 func DealID(rel string) string {
@@ -235,11 +279,11 @@ func DealID(rel string) string {
 
 // ReadDeals reads and parses deal files on every core. The results keep the
 // order of files: deals[i] and diags[i] are those of files[i].
-func ReadDeals(dir string, files []string) ([]*model.Deal, [][]diag.Diagnostic) {
+func (l Loader) ReadDeals(dir string, files []string) ([]*model.Deal, [][]diag.Diagnostic) {
 	deals := make([]*model.Deal, len(files))
 	diags := make([][]diag.Diagnostic, len(files))
 	parallel.Each(len(files), func(k int) error {
-		deals[k], diags[k] = ReadDeal(dir, files[k])
+		deals[k], diags[k] = l.ReadDeal(dir, files[k])
 		return nil
 	})
 	return deals, diags
@@ -254,10 +298,10 @@ func isDir(p string) bool {
 // FromFiles parses a repository given as file contents keyed by slash path
 // (pipeline.yaml and deals/…), such as a git revision's. Files that are not
 // deals are left out.
-func FromFiles(files map[string][]byte) (*model.Repo, []diag.Diagnostic) {
+func (l Loader) FromFiles(files map[string][]byte) (*model.Repo, []diag.Diagnostic) {
 	repo := &model.Repo{}
 	var diags []diag.Diagnostic
-	limit := MaxFileSize()
+	limit := l.Limit()
 	if src, ok := files[PipelineFile]; ok && int64(len(src)) > limit {
 		repo.Pipeline = &model.Pipeline{File: PipelineFile}
 		diags = append(diags, tooLarge(PipelineFile, int64(len(src)), limit))
@@ -269,8 +313,7 @@ func FromFiles(files map[string][]byte) (*model.Repo, []diag.Diagnostic) {
 	}
 	var names []string
 	for name := range files {
-		base := path.Base(name)
-		if strings.HasPrefix(name, DealsDir+"/") && path.Ext(name) == dealExt && !strings.HasPrefix(base, ".") && !strings.Contains(name, "/.") {
+		if classify(name) == dealFile {
 			names = append(names, name)
 		}
 	}

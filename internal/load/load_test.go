@@ -173,7 +173,7 @@ func TestLoad(t *testing.T) {
 	write(t, dir, "deals/.git/x.yaml", "garbage: [")
 	write(t, dir, "deals/README.md", "not a deal")
 	write(t, dir, "deals/old.yml", minimalDeal)
-	write(t, dir, "deals/big.yaml", "notes: "+strings.Repeat("x", int(MaxFileSize())))
+	write(t, dir, "deals/big.yaml", "notes: "+strings.Repeat("x", DefaultMaxFileSize))
 	if err := os.Symlink(filepath.Join(dir, "deals", "a.yaml"), filepath.Join(dir, "deals", "link.yaml")); err != nil {
 		t.Fatal(err)
 	}
@@ -316,18 +316,16 @@ func TestHostileShapes(t *testing.T) {
 	}
 }
 
-// TestMaxFileSize changes the package's limit, so it must not run in
-// parallel with other tests that read files.
 func TestMaxFileSize(t *testing.T) {
-	t.Cleanup(func() { SetMaxFileSize(DefaultMaxFileSize) })
 	dir := t.TempDir()
 	write(t, dir, "pipeline.yaml", pipelineSrc)
 	big := minimalDeal + "notes: " + strings.Repeat("x", DefaultMaxFileSize) + "\n"
 	write(t, dir, "deals/big.yaml", big)
 	write(t, dir, "deals/small.yaml", minimalDeal)
 
+	var l Loader
 	codes := func() []string {
-		_, diags, err := Load(dir)
+		_, diags, err := l.Load(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -341,21 +339,21 @@ func TestMaxFileSize(t *testing.T) {
 		t.Errorf("default limit (-want +got):\n%s", diff)
 	}
 
-	SetMaxFileSize(2 << 20) // raised: the big file is read
+	l = Loader{MaxFileSize: 2 << 20} // raised: the big file is read
 	if got := codes(); len(got) != 0 {
 		t.Errorf("limit 2 MiB: got %v, want no diagnostics", got)
 	}
-	repo, _ := FromFiles(map[string][]byte{"pipeline.yaml": []byte(pipelineSrc), "deals/big.yaml": []byte(big)})
+	repo, _ := l.FromFiles(map[string][]byte{"pipeline.yaml": []byte(pipelineSrc), "deals/big.yaml": []byte(big)})
 	if len(repo.Deals) != 1 || repo.Deals[0].Title == "" {
 		t.Errorf("FromFiles with limit 2 MiB did not parse the deal: %+v", repo.Deals)
 	}
 
-	SetMaxFileSize(int64(len(minimalDeal)) - 1) // lowered: even the small deal and pipeline.yaml are refused
+	l = Loader{MaxFileSize: int64(len(minimalDeal)) - 1} // lowered: even the small deal and pipeline.yaml are refused
 	want := []string{"deals/big.yaml file-too-large", "deals/small.yaml file-too-large", "pipeline.yaml file-too-large"}
 	if diff := cmp.Diff(want, codes()); diff != "" {
 		t.Errorf("tiny limit (-want +got):\n%s", diff)
 	}
-	_, diags := FromFiles(map[string][]byte{"pipeline.yaml": []byte(pipelineSrc), "deals/small.yaml": []byte(minimalDeal)})
+	_, diags := l.FromFiles(map[string][]byte{"pipeline.yaml": []byte(pipelineSrc), "deals/small.yaml": []byte(minimalDeal)})
 	var got []string
 	for _, d := range diags {
 		got = append(got, d.File+" "+d.Code)

@@ -38,7 +38,6 @@ const DefaultFunnelDays = 365
 // have passed check: histories are in date order and name known stages.
 func Compute(repo *model.Repo, opt Options) *Report {
 	p := repo.Pipeline
-	p.Index()
 	t := opt.AsOf
 	cur, prev, funnelDays := windows(p, opt)
 	// The previous window is a snapshot of its own: compute it alongside.

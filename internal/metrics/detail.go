@@ -88,7 +88,6 @@ const TrendMonths = 12
 
 // ComputeDetails returns the details of repo as of opt.AsOf.
 func ComputeDetails(repo *model.Repo, opt Options) *Details {
-	repo.Pipeline.Index()
 	cur, _, funnelDays := windows(repo.Pipeline, opt)
 	s := newSnapshot(repo, cur, funnelDays)
 	d := &Details{Deals: make([]DealRow, len(s.facts))}

@@ -9,23 +9,33 @@ func (p *Pipeline) Stage(id string) *Stage {
 	return &p.Stages[i]
 }
 
-// StageIndex returns the position of a stage in pipeline order.
+// StageIndex returns the position of a stage in pipeline order (the first
+// stage with that id, when ids repeat).
 func (p *Pipeline) StageIndex(id string) (int, bool) {
-	if p.index == nil {
-		p.index = make(map[string]int, len(p.Stages))
-		for i, s := range p.Stages {
-			if _, dup := p.index[s.ID]; !dup {
-				p.index[s.ID] = i
-			}
+	if p.index != nil {
+		i, ok := p.index[id]
+		return i, ok
+	}
+	// A pipeline built by hand rather than parsed.
+	for i, s := range p.Stages {
+		if s.ID == id {
+			return i, true
 		}
 	}
-	i, ok := p.index[id]
-	return i, ok
+	return 0, false
 }
 
-// Index prepares the stage lookup; call it once before sharing the pipeline
-// between goroutines.
-func (p *Pipeline) Index() { p.StageIndex("") }
+// Index builds the stage lookup once the stages are known. The parser
+// calls it when it has read pipeline.yaml, so that every later reader,
+// on any goroutine, only reads the pipeline.
+func (p *Pipeline) Index() {
+	p.index = make(map[string]int, len(p.Stages))
+	for i, s := range p.Stages {
+		if _, dup := p.index[s.ID]; !dup {
+			p.index[s.ID] = i
+		}
+	}
+}
 
 // Transition returns the explicit transition rule for a stage, if any.
 func (p *Pipeline) Transition(from string) (*Transition, bool) {

@@ -1,13 +1,10 @@
 package serve
 
 import (
-	"errors"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/pipegen/pipegen/internal/diag"
@@ -31,9 +28,13 @@ type parsedDeal struct {
 
 // repoCache keeps every parsed file of a pipeline repository and parses
 // again only the files that changed: a save in an editor re-reads one file,
-// not ten thousand.
+// not ten thousand. Which files are deals is decided by load.DealFiles, as
+// for check: whenever a change is more than an edit of known deal files
+// (a file added, removed or renamed, a folder, a link), the deals folder is
+// listed again, so that the preview never disagrees with check.
 type repoCache struct {
 	dir           string
+	loader        load.Loader
 	pipelineStamp stamp
 	pipeline      *model.Pipeline
 	pipelineDiags []diag.Diagnostic
@@ -42,48 +43,28 @@ type repoCache struct {
 	loaded        bool
 }
 
-func newRepoCache(dir string) *repoCache {
-	return &repoCache{dir: dir, deals: map[string]*parsedDeal{}}
+func newRepoCache(dir string, loader load.Loader) *repoCache {
+	return &repoCache{dir: dir, loader: loader, deals: map[string]*parsedDeal{}}
 }
 
 // refresh brings the cache up to date and returns the repository and the
 // loader's diagnostics. dirty names the files or folders (slash paths
 // relative to dir) that events said changed; with full, or on the first
-// call, the whole deals folder is listed again, and files whose size or
-// time changed are parsed again. It returns how many files it parsed.
+// call, everything is listed again. It returns how many files it parsed.
 func (c *repoCache) refresh(dirty []string, full bool) (*model.Repo, []diag.Diagnostic, int) {
 	parsed := 0
 	if !c.loaded || full || slices.Contains(dirty, load.PipelineFile) || c.pipelineChanged() {
-		c.pipeline, c.pipelineDiags = load.ReadPipeline(c.dir)
+		c.pipeline, c.pipelineDiags = c.loader.ReadPipeline(c.dir)
 		c.pipelineStamp = c.statPipeline()
 		parsed++
 	}
-	var toParse []string
-	if !c.loaded || full {
-		files, listDiags, err := load.DealFiles(c.dir)
-		if err != nil {
-			listDiags = append(listDiags, diag.Diagnostic{File: load.DealsDir, Severity: diag.Error, Code: "unreadable",
-				Message: "cannot list the deals: " + err.Error(), Hint: "check the folder's permissions"})
-		}
-		c.listDiags = listDiags
-		present := make(map[string]bool, len(files))
-		for _, f := range files {
-			present[f] = true
-			if c.changed(f) {
-				toParse = append(toParse, f)
-			}
-		}
-		for f := range c.deals {
-			if !present[f] {
-				delete(c.deals, f)
-			}
-		}
+	toParse, edited := c.editedDeals(dirty)
+	if !c.loaded || full || !edited {
+		toParse = c.relist(dirty)
 		c.loaded = true
-	} else {
-		toParse = c.dirtyFiles(dirty)
 	}
 	if len(toParse) > 0 {
-		deals, diags := load.ReadDeals(c.dir, toParse)
+		deals, diags := c.loader.ReadDeals(c.dir, toParse)
 		for i, f := range toParse {
 			info, err := os.Lstat(filepath.Join(c.dir, filepath.FromSlash(f)))
 			if err != nil {
@@ -98,43 +79,55 @@ func (c *repoCache) refresh(dirty []string, full bool) (*model.Repo, []diag.Diag
 	return repo, diags, parsed
 }
 
-// dirtyFiles turns changed paths into the deal files to parse again,
-// dropping deleted ones from the cache. A changed folder is listed again.
-func (c *repoCache) dirtyFiles(dirty []string) []string {
-	var out []string
+// editedDeals returns the deal files among dirty when every changed path
+// under deals/ is a deal file already known that is still a regular file:
+// an edit, the common case, which needs no new listing. edited is false
+// when anything else changed.
+func (c *repoCache) editedDeals(dirty []string) (files []string, edited bool) {
 	for _, rel := range dirty {
-		if rel == load.PipelineFile || !strings.HasPrefix(rel, load.DealsDir+"/") && rel != load.DealsDir {
+		if rel == load.PipelineFile {
 			continue
 		}
+		if _, known := c.deals[rel]; !known {
+			return nil, false
+		}
 		info, err := os.Lstat(filepath.Join(c.dir, filepath.FromSlash(rel)))
-		switch {
-		case errors.Is(err, fs.ErrNotExist) || err != nil:
-			// Gone: a file, or a whole folder of them.
-			for f := range c.deals {
-				if f == rel || strings.HasPrefix(f, rel+"/") {
-					delete(c.deals, f)
-				}
-			}
-		case info.IsDir():
-			filepath.WalkDir(filepath.Join(c.dir, filepath.FromSlash(rel)), func(p string, e fs.DirEntry, err error) error {
-				if err != nil {
-					return nil
-				}
-				if strings.HasPrefix(e.Name(), ".") && e.IsDir() && p != filepath.Join(c.dir, filepath.FromSlash(rel)) {
-					return filepath.SkipDir
-				}
-				if !e.IsDir() && path.Ext(e.Name()) == ".yaml" && !strings.HasPrefix(e.Name(), ".") {
-					r, _ := filepath.Rel(c.dir, p)
-					out = append(out, filepath.ToSlash(r))
-				}
-				return nil
-			})
-		case path.Ext(rel) == ".yaml" && !strings.HasPrefix(path.Base(rel), "."):
-			out = append(out, rel)
+		if err != nil || !info.Mode().IsRegular() {
+			return nil, false
+		}
+		files = append(files, rel)
+	}
+	return files, true
+}
+
+// relist lists the deal files again and returns those to parse: new ones,
+// changed ones and the dirty ones (an edit may keep a file's size and
+// time). Files that are gone leave the cache.
+func (c *repoCache) relist(dirty []string) []string {
+	files, listDiags, err := load.DealFiles(c.dir)
+	if err != nil {
+		listDiags = append(listDiags, diag.Diagnostic{File: load.DealsDir, Severity: diag.Error, Code: "unreadable",
+			Message: "cannot list the deals: " + err.Error(), Hint: "check the folder's permissions"})
+	}
+	c.listDiags = listDiags
+	present := make(map[string]bool, len(files))
+	isDirty := make(map[string]bool, len(dirty))
+	for _, rel := range dirty {
+		isDirty[rel] = true
+	}
+	var toParse []string
+	for _, f := range files {
+		present[f] = true
+		if c.changed(f) || isDirty[f] {
+			toParse = append(toParse, f)
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	for f := range c.deals {
+		if !present[f] {
+			delete(c.deals, f)
+		}
+	}
+	return toParse
 }
 
 func (c *repoCache) changed(rel string) bool {

@@ -24,17 +24,20 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/pipegen/pipegen/internal/check"
 	"github.com/pipegen/pipegen/internal/diag"
 	"github.com/pipegen/pipegen/internal/load"
 	"github.com/pipegen/pipegen/internal/metrics"
 	"github.com/pipegen/pipegen/internal/model"
+	"github.com/pipegen/pipegen/internal/project"
 	"github.com/pipegen/pipegen/internal/site"
+	"github.com/pipegen/pipegen/templates"
 )
 
 // Options configure a server.
 type Options struct {
 	Dir string
+	// Loader reads the repository, with its limits.
+	Loader load.Loader
 	// AsOf pins the dashboard date; zero means as_of in pipeline.yaml, else
 	// today (read again at every rebuild).
 	AsOf model.Date
@@ -82,9 +85,9 @@ func New(opt Options) *Server {
 		opt.Log = io.Discard
 	}
 	if opt.Sources == nil {
-		opt.Sources = diag.DirSources(opt.Dir, load.MaxFileSize())
+		opt.Sources = diag.DirSources(opt.Dir, opt.Loader.Limit())
 	}
-	return &Server{opt: opt, cache: newRepoCache(opt.Dir), hub: newHub(), id: strconv.FormatInt(time.Now().UnixNano(), 36)}
+	return &Server{opt: opt, cache: newRepoCache(opt.Dir, opt.Loader), hub: newHub(), id: strconv.FormatInt(time.Now().UnixNano(), 36)}
 }
 
 // Rebuild brings the site up to date with the files: paths are the ones
@@ -94,25 +97,11 @@ func (s *Server) Rebuild(paths []string, full bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	start := time.Now()
-	repo, diags, parsed := s.cache.refresh(paths, full)
-	today := model.DateOf(time.Now())
-	asOf := s.opt.AsOf
-	if asOf.IsZero() {
-		asOf = repo.Pipeline.AsOf
-	}
-	diags = append(diags, check.Check(repo, check.Options{Today: today, AsOf: asOf})...)
-	diag.Sort(diags)
-	if asOf.IsZero() {
-		asOf = today
-	}
+	repo, loadDiags, parsed := s.cache.refresh(paths, full)
+	proj := project.Check(repo, loadDiags, project.Options{AsOf: s.opt.AsOf, Loader: s.opt.Loader})
 	n := s.builds.Add(1)
 	st := &state{id: s.id + "-" + strconv.FormatInt(n, 10)}
-	var errs []diag.Diagnostic
-	for _, d := range diags {
-		if d.Severity == diag.Error {
-			errs = append(errs, d)
-		}
-	}
+	errs := proj.Errors()
 	if len(errs) > 0 {
 		if prev := s.state.Load(); prev != nil {
 			st.site = prev.site
@@ -131,7 +120,7 @@ func (s *Server) Rebuild(paths []string, full bool) {
 			io.WriteString(s.opt.Log, st.report)
 		}
 	} else {
-		st.site = site.New(site.Prepare(repo, metrics.Options{AsOf: asOf}), s.opt.Site)
+		st.site = site.New(site.Prepare(repo, metrics.Options{AsOf: proj.AsOf}), s.opt.Site)
 		fmt.Fprintf(s.opt.Log, "pipegen: rebuilt in %s (%d %s read, %d deals)\n",
 			time.Since(start).Round(time.Millisecond), parsed, plural(parsed, "file", "files"), len(repo.Deals))
 	}
@@ -206,7 +195,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.events(w, r)
 		return
 	case "/_pipegen/reload.js":
-		s.send(w, r, "reload.js", reloadJS, http.StatusOK)
+		s.send(w, r, "reload.js", reloadJS)
 		return
 	}
 	p := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
@@ -215,12 +204,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	st := s.state.Load()
 	if b, ok := site.Asset(p, s.opt.Site); ok {
-		s.send(w, r, p, b, http.StatusOK)
+		s.send(w, r, p, b)
 		return
 	}
 	isPage := strings.HasSuffix(p, ".html")
 	if len(st.errors) > 0 && isPage || st.site == nil {
-		s.send(w, r, "error.html", s.inject(errorPage(st), st.id), http.StatusInternalServerError)
+		s.sendPage(w, r, http.StatusInternalServerError, s.inject(errorPage(st), st.id))
 		return
 	}
 	pg := st.page(p)
@@ -228,11 +217,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case pg.err != nil:
 		http.Error(w, pg.err.Error(), http.StatusInternalServerError)
 	case !pg.ok:
-		s.send(w, r, "404.html", s.inject(notFoundPage(p), st.id), http.StatusNotFound)
+		s.sendPage(w, r, http.StatusNotFound, s.inject(notFoundPage(p), st.id))
 	case isPage:
-		s.send(w, r, p, s.inject(pg.body, st.id), http.StatusOK)
+		s.send(w, r, p, s.inject(pg.body, st.id))
 	default:
-		s.send(w, r, p, pg.body, http.StatusOK)
+		s.send(w, r, p, pg.body)
 	}
 }
 
@@ -250,12 +239,30 @@ func (s *Server) inject(html []byte, build string) []byte {
 	return bytes.Replace(html, []byte("</head>"), tag, 1)
 }
 
-// send writes a response that the browser must revalidate, with an ETag so
-// that revalidation is cheap.
-func (s *Server) send(w http.ResponseWriter, r *http.Request, name string, body []byte, code int) {
+// send serves a file of the site, which the browser must revalidate: with
+// an ETag, a page that did not change costs a 304.
+func (s *Server) send(w http.ResponseWriter, r *http.Request, name string, body []byte) {
+	s.headers(w, name)
 	h := fnv.New64a()
 	h.Write(body)
-	etag := `"` + strconv.FormatUint(h.Sum64(), 36) + `"`
+	w.Header().Set("ETag", `"`+strconv.FormatUint(h.Sum64(), 36)+`"`)
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(body))
+}
+
+// sendPage answers with a page of the preview itself (an error, a missing
+// file) and its status code.
+func (s *Server) sendPage(w http.ResponseWriter, r *http.Request, code int, body []byte) {
+	s.headers(w, "page.html")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(code)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// headers sets the headers of every response: the type from the name's
+// extension, no caching without revalidation, and the site's policy.
+func (s *Server) headers(w http.ResponseWriter, name string) {
 	ctype := mime.TypeByExtension(path.Ext(name))
 	switch path.Ext(name) {
 	case ".html":
@@ -275,37 +282,11 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, name string, body 
 	hd.Set("Cache-Control", "no-cache")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Content-Security-Policy", site.CSP(s.opt.Site)+"; frame-ancestors 'none'")
-	if code == http.StatusOK {
-		hd.Set("ETag", etag)
-		if match := r.Header.Get("If-None-Match"); match == etag {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-	}
-	hd.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(code)
-	if r.Method != http.MethodHead {
-		w.Write(body)
-	}
 }
 
-var errorTemplate = template.Must(template.New("error").Parse(`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Count}} · pipegen</title>
-<link rel="stylesheet" href="/assets/style.css">
-</head>
-<body>
-<main class="wrap">
-<div class="page-head"><h1>The pipeline has errors</h1>
-<p class="sub">{{.Count}}. Fix the files below and save: this page reloads by itself.</p></div>
-<section class="card"><pre class="diagnostics">{{.Report}}</pre></section>
-</main>
-</body>
-</html>
-`))
+// previewPages are the pages of the preview itself: the error page of a
+// broken repository and the page of a path the site does not have.
+var previewPages = template.Must(template.ParseFS(templates.FS, "preview.html"))
 
 func errorPage(st *state) []byte {
 	var b bytes.Buffer
@@ -313,16 +294,13 @@ func errorPage(st *state) []byte {
 	if len(st.errors) > 0 {
 		count = fmt.Sprintf("%d %s", len(st.errors), plural(len(st.errors), "error", "errors"))
 	}
-	errorTemplate.Execute(&b, struct{ Count, Report string }{count, st.report})
+	previewPages.ExecuteTemplate(&b, "error", struct{ Count, Report string }{count, st.report})
 	return b.Bytes()
 }
 
 func notFoundPage(p string) []byte {
 	var b bytes.Buffer
-	template.Must(template.New("404").Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Not found · pipegen</title><link rel="stylesheet" href="/assets/style.css"></head>
-<body><main class="wrap"><div class="page-head"><h1>Not found</h1><p class="sub">The site has no {{.}}. <a href="/index.html">Go to the overview</a>.</p></div></main></body></html>
-`)).Execute(&b, p)
+	previewPages.ExecuteTemplate(&b, "notfound", p)
 	return b.Bytes()
 }
 

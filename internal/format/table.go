@@ -1,4 +1,4 @@
-package main
+package format
 
 import (
 	"fmt"
@@ -7,18 +7,21 @@ import (
 	"unicode/utf8"
 )
 
-// table lays out rows of cells in aligned columns for the terminal.
-type table struct {
-	header []string
-	right  []bool // right-align column i
+// Table lays out rows of cells in aligned columns for the terminal, under a
+// header and a rule.
+type Table struct {
+	Header []string
+	Right  []bool // right-align column i (numbers)
 	rows   [][]string
 }
 
-func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+// Add adds a row.
+func (t *Table) Add(cells ...string) { t.rows = append(t.rows, cells) }
 
-func (t *table) write(w io.Writer) {
-	widths := make([]int, len(t.header))
-	for _, r := range append([][]string{t.header}, t.rows...) {
+// Write writes the table.
+func (t *Table) Write(w io.Writer) {
+	widths := make([]int, len(t.Header))
+	for _, r := range append([][]string{t.Header}, t.rows...) {
 		for i, c := range r {
 			widths[i] = max(widths[i], utf8.RuneCountInString(c))
 		}
@@ -30,7 +33,7 @@ func (t *table) write(w io.Writer) {
 			if i > 0 {
 				b.WriteString("  ")
 			}
-			if i < len(t.right) && t.right[i] {
+			if i < len(t.Right) && t.Right[i] {
 				b.WriteString(pad + c)
 			} else {
 				b.WriteString(c + pad)
@@ -38,7 +41,7 @@ func (t *table) write(w io.Writer) {
 		}
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
 	}
-	line(t.header)
+	line(t.Header)
 	total := 2 * (len(widths) - 1)
 	for _, wd := range widths {
 		total += wd

@@ -1,0 +1,106 @@
+// Package project is the one path from a pipeline repository to a checked
+// model: load the files, check them, keep every diagnostic, and settle the
+// day the numbers are computed as of. Every command and the preview server
+// go through it, so that they agree on what is an error and on what day it
+// is.
+package project
+
+import (
+	"time"
+
+	"github.com/pipegen/pipegen/internal/check"
+	"github.com/pipegen/pipegen/internal/diag"
+	"github.com/pipegen/pipegen/internal/load"
+	"github.com/pipegen/pipegen/internal/model"
+)
+
+// Options say how to load and check a repository.
+type Options struct {
+	// AsOf is the day asked for (--as-of); zero means as_of in
+	// pipeline.yaml, else today.
+	AsOf model.Date
+	// Today is the date today; zero means the clock's.
+	Today model.Date
+	// Loader reads the files, with its limits.
+	Loader load.Loader
+}
+
+// today returns the date today.
+func (o Options) today() model.Date {
+	if !o.Today.IsZero() {
+		return o.Today
+	}
+	return model.DateOf(time.Now())
+}
+
+// Project is a loaded and checked pipeline repository.
+type Project struct {
+	Repo *model.Repo
+	// Diagnostics are the loader's and the rules' problems, sorted by file
+	// and line.
+	Diagnostics []diag.Diagnostic
+	// AsOf is the day the numbers are computed as of: the option, else
+	// as_of in pipeline.yaml, else today.
+	AsOf model.Date
+}
+
+// Load reads and checks the repository in dir. The error is for a folder
+// that cannot be read at all; problems in its files are diagnostics.
+func Load(dir string, opt Options) (*Project, error) {
+	repo, diags, err := opt.Loader.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	return Check(repo, diags, opt), nil
+}
+
+// Check checks a repository that is already loaded (diags are the loader's
+// problems), as Load does: the preview server keeps parsed files between
+// rebuilds and checks the whole repository after each.
+func Check(repo *model.Repo, diags []diag.Diagnostic, opt Options) *Project {
+	pinned := opt.AsOf
+	if pinned.IsZero() {
+		pinned = repo.Pipeline.AsOf
+	}
+	today := opt.today()
+	all := append(diags[:len(diags):len(diags)], check.Check(repo, check.Options{Today: today, AsOf: pinned})...)
+	diag.Sort(all)
+	asOf := pinned
+	if asOf.IsZero() {
+		asOf = today
+	}
+	return &Project{Repo: repo, Diagnostics: all, AsOf: asOf}
+}
+
+// Errors returns the diagnostics that are errors, in order.
+func (p *Project) Errors() []diag.Diagnostic { return errorsOf(p.Diagnostics) }
+
+// HasErrors reports whether any diagnostic is an error: the repository is
+// then not reported on.
+func (p *Project) HasErrors() bool { return diag.HasErrors(p.Diagnostics) }
+
+func errorsOf(ds []diag.Diagnostic) []diag.Diagnostic {
+	var errs []diag.Diagnostic
+	for _, d := range ds {
+		if d.Severity == diag.Error {
+			errs = append(errs, d)
+		}
+	}
+	return errs
+}
+
+// CheckDeal checks the text of one deal file (rel is its slash path in the
+// repository) against a pipeline, as it would be checked in the
+// repository, and returns its errors. new and move call it on a file before
+// they write it.
+func CheckDeal(p *model.Pipeline, rel string, src []byte, opt Options) []diag.Diagnostic {
+	d, diags := load.ParseDeal(rel, load.DealID(rel), src)
+	proj := Check(&model.Repo{Pipeline: p, Deals: []*model.Deal{d}}, diags, opt)
+	var errs []diag.Diagnostic
+	for _, x := range proj.Errors() {
+		if x.File == rel {
+			errs = append(errs, x)
+		}
+	}
+	return errs
+}
