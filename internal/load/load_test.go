@@ -362,3 +362,41 @@ func TestMaxFileSize(t *testing.T) {
 		t.Errorf("FromFiles with a tiny limit (-want +got):\n%s", diff)
 	}
 }
+
+// Folders on disk and the files of a git revision follow one rule for
+// which files are deals.
+func TestDealFilesAgreeWithFromFiles(t *testing.T) {
+	names := []string{
+		"deals/a.yaml", "deals/emea/b.yaml", "deals/.hidden.yaml", "deals/.git/c.yaml", "deals/emea/.d/e.yaml",
+		"deals/old.yml", "deals/UP.YAML", "deals/README.md", "deals/x.yaml.bak", "deals.yaml", "other/f.yaml",
+	}
+	dir := t.TempDir()
+	write(t, dir, "pipeline.yaml", pipelineSrc)
+	files := map[string][]byte{"pipeline.yaml": []byte(pipelineSrc)}
+	for _, n := range names {
+		write(t, dir, n, minimalDeal)
+		files[n] = []byte(minimalDeal)
+	}
+	onDisk, diags, err := DealFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"deals/a.yaml", "deals/emea/b.yaml"}, onDisk); diff != "" {
+		t.Errorf("DealFiles (-want +got):\n%s", diff)
+	}
+	var reported []string
+	for _, d := range diags {
+		reported = append(reported, d.File+" "+d.Code)
+	}
+	if diff := cmp.Diff([]string{"deals/UP.YAML wrong-extension", "deals/old.yml wrong-extension"}, reported); diff != "" {
+		t.Errorf("DealFiles diagnostics (-want +got):\n%s", diff)
+	}
+	repo, _ := FromFiles(files)
+	var fromGit []string
+	for _, d := range repo.Deals {
+		fromGit = append(fromGit, d.File)
+	}
+	if diff := cmp.Diff(onDisk, fromGit); diff != "" {
+		t.Errorf("FromFiles reads other files than DealFiles (-disk +git):\n%s", diff)
+	}
+}

@@ -393,3 +393,28 @@ func TestShutdownWithOpenStreams(t *testing.T) {
 		t.Errorf("%d goroutines left (%d before):\n%s", n, before, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+// What the preview shows always agrees with check: files that check
+// reports but does not read as deals (a .yml file, a linked folder) turn
+// the preview into its error page too, and it recovers when they go.
+func TestAgreesWithCheck(t *testing.T) {
+	p := startPreview(t, map[string]string{"pipeline.yaml": testPipeline, "deals/acme.yaml": dealYAML("Acme", 100)})
+	yml := filepath.Join(p.dir, "deals", "bolt.yml")
+	writeFile(t, yml, dealYAML("Bolt", 1))
+	p.expect("/index.html", "deals/bolt.yml: error: deals/bolt.yml is not read: deal files end in .yaml", 500)
+	if err := os.Rename(yml, filepath.Join(p.dir, "deals", "bolt.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	p.expect("/deals/bolt.html", "Bolt", 200)
+
+	outside := t.TempDir()
+	writeFile(t, filepath.Join(outside, "x.yaml"), dealYAML("Outside", 1))
+	if err := os.Symlink(outside, filepath.Join(p.dir, "deals", "linked")); err != nil {
+		t.Fatal(err)
+	}
+	p.expect("/index.html", "deals/linked is a symbolic link, which pipegen does not follow", 500)
+	if err := os.Remove(filepath.Join(p.dir, "deals", "linked")); err != nil {
+		t.Fatal(err)
+	}
+	p.expect("/deals/acme.html", "Acme", 200)
+}

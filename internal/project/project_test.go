@@ -1,0 +1,138 @@
+package project
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pipegen/pipegen/internal/diag"
+	"github.com/pipegen/pipegen/internal/load"
+	"github.com/pipegen/pipegen/internal/model"
+)
+
+const pipelineSrc = `name: Test
+currency: USD
+stages:
+  - {id: lead, probability: 0.1}
+  - {id: won, type: won}
+  - {id: lost, type: lost}
+`
+
+func date(s string) model.Date {
+	d, err := model.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func write(t *testing.T, dir, rel, content string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func deal(moveDate string) string {
+	return "title: A\nowner: ann\nhistory:\n  - {stage: lead, date: " + moveDate + "}\n"
+}
+
+// The as-of date is the option, else as_of in pipeline.yaml, else today.
+// A history date after today is an error unless the as-of date is later;
+// an as-of date in the past does not make later moves errors.
+func TestAsOf(t *testing.T) {
+	tests := []struct {
+		name     string
+		pinned   string // as_of in pipeline.yaml
+		option   string
+		wantAsOf string
+		errs     []string // codes of the errors
+	}{
+		{"today", "", "", "2026-11-20", []string{"future-date"}},
+		{"pipeline as_of", "2026-11-27", "", "2026-11-27", nil},
+		{"option wins", "2026-11-27", "2026-11-30", "2026-11-30", nil},
+		{"option in the past", "", "2026-11-10", "2026-11-10", []string{"future-date"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			src := pipelineSrc
+			if tt.pinned != "" {
+				src += "as_of: " + tt.pinned + "\n"
+			}
+			write(t, dir, "pipeline.yaml", src)
+			write(t, dir, "deals/a.yaml", deal("2026-11-25"))
+			opt := Options{Today: date("2026-11-20")}
+			if tt.option != "" {
+				opt.AsOf = date(tt.option)
+			}
+			proj, err := Load(dir, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if proj.AsOf != date(tt.wantAsOf) {
+				t.Errorf("AsOf = %s, want %s", proj.AsOf, tt.wantAsOf)
+			}
+			var codes []string
+			for _, d := range proj.Errors() {
+				codes = append(codes, d.Code)
+			}
+			if diff := cmp.Diff(tt.errs, codes); diff != "" {
+				t.Errorf("error codes (-want +got):\n%s", diff)
+			}
+			if proj.HasErrors() != (len(tt.errs) > 0) {
+				t.Errorf("HasErrors = %v with errors %v", proj.HasErrors(), codes)
+			}
+		})
+	}
+}
+
+// The loader's and the rules' diagnostics come back together, sorted, and
+// the loader's limits apply.
+func TestDiagnostics(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "pipeline.yaml", pipelineSrc)
+	write(t, dir, "deals/b.yaml", "title: B\nowner: ann\nhistory:\n  - {stage: won, date: 2026-01-02}\n")
+	write(t, dir, "deals/a.yaml", "title: [\n")
+	write(t, dir, "deals/c.yaml", deal("2026-01-02")+"notes: "+strings.Repeat("x", 200)+"\n")
+	write(t, dir, "deals/old.yml", deal("2026-01-02"))
+	proj, err := Load(dir, Options{Today: date("2026-11-20"), Loader: load.Loader{MaxFileSize: 150}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range proj.Diagnostics {
+		got = append(got, d.File+" "+d.Code)
+	}
+	want := []string{"deals/a.yaml yaml-syntax", "deals/b.yaml bad-entry", "deals/c.yaml file-too-large", "deals/old.yml wrong-extension"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+	if _, err := Load(filepath.Join(dir, "missing"), Options{}); err == nil {
+		t.Error("Load of a missing folder: no error")
+	}
+}
+
+// CheckDeal returns the errors of the one file, as check would report them
+// in the repository.
+func TestCheckDeal(t *testing.T) {
+	p, diags := load.ParsePipeline("pipeline.yaml", []byte(pipelineSrc))
+	if diag.HasErrors(diags) {
+		t.Fatal(diags)
+	}
+	opt := Options{Today: date("2026-11-20")}
+	if errs := CheckDeal(p, "deals/a.yaml", []byte(deal("2026-11-20")), opt); len(errs) != 0 {
+		t.Errorf("a good deal: %v", errs)
+	}
+	errs := CheckDeal(p, "deals/a.yaml", []byte("title: A\nowner: ann\nhistory:\n  - {stage: lead, date: 2026-11-01}\n  - {stage: qualified, date: 2026-11-02}\n"), opt)
+	if len(errs) != 1 || errs[0].Code != "unknown-stage" || errs[0].File != "deals/a.yaml" || errs[0].Line != 5 {
+		t.Errorf("a deal moved to an unknown stage: %v", errs)
+	}
+}
