@@ -64,9 +64,12 @@ type ValueChange struct {
 type MetricChange struct {
 	Key    string        `json:"key"`
 	Label  string        `json:"-"`
-	Kind   metrics.Kind  `json:"-"`
 	Before metrics.Ratio `json:"before"`
 	After  metrics.Ratio `json:"after"`
+
+	// fields are the KPI before and after, for writing them as the
+	// terminal and the site do.
+	fields [2]metrics.Field
 }
 
 // Compare returns what head changes against base, as of asOf.
@@ -115,8 +118,9 @@ func Compare(base, head *model.Repo, asOf model.Date) *Change {
 			if f.Kind == metrics.Amount || f.Kind == metrics.AmountPerDay {
 				unit = 100
 			}
-			c.Metrics = append(c.Metrics, MetricChange{Key: f.Key, Label: f.Label, Kind: f.Kind,
-				Before: metrics.Ratio{V: b.Value / unit, Valid: b.Valid}, After: metrics.Ratio{V: f.Value / unit, Valid: f.Valid}})
+			c.Metrics = append(c.Metrics, MetricChange{Key: f.Key, Label: f.Label,
+				Before: metrics.Ratio{V: b.Value / unit, Valid: b.Valid}, After: metrics.Ratio{V: f.Value / unit, Valid: f.Valid},
+				fields: [2]metrics.Field{b, f}})
 		}
 	}
 	byID := func(a, b Move) int { return cmp.Compare(a.ID, b.ID) }

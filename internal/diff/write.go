@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 
 	"github.com/pipegen/pipegen/internal/format"
-	"github.com/pipegen/pipegen/internal/metrics"
 	"github.com/pipegen/pipegen/internal/model"
 )
 
@@ -73,7 +71,7 @@ func WriteMarkdown(w io.Writer, c *Change) error {
 	if len(c.Metrics) > 0 {
 		fmt.Fprintf(b, "<details><summary>Metrics that moved (current window, as of %s)</summary>\n\n| Metric | Before | After |\n|---|---:|---:|\n", c.AsOf)
 		for _, m := range c.Metrics {
-			fmt.Fprintf(b, "| %s | %s | %s |\n", m.Label, value(m.Kind, m.Before, c.Currency), value(m.Kind, m.After, c.Currency))
+			fmt.Fprintf(b, "| %s | %s | %s |\n", m.Label, format.Field(m.fields[0], c.Currency, format.Full), format.Field(m.fields[1], c.Currency, format.Full))
 		}
 		b.WriteString("\n</details>\n")
 	}
@@ -127,23 +125,6 @@ func signedMoney(m model.Money, currency string) string {
 		return "0"
 	}
 	return format.Money(m, currency)
-}
-
-func value(k metrics.Kind, r metrics.Ratio, currency string) string {
-	if !r.Valid {
-		return format.None
-	}
-	switch k {
-	case metrics.Amount:
-		return format.Money(model.Money(math.Round(r.V*100)), currency)
-	case metrics.AmountPerDay:
-		return format.Money(model.Money(math.Round(r.V*100)), currency) + "/day"
-	case metrics.Rate:
-		return format.Percent(r.V)
-	case metrics.Days:
-		return format.Days(r.V) + " days"
-	}
-	return format.Int(int(r.V))
 }
 
 func orDash(s string) string {
