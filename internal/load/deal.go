@@ -11,6 +11,10 @@ import (
 	"github.com/pipegen/pipegen/internal/model"
 )
 
+// dealKind names deal files in messages.
+var dealKind = docKind{fields: "a deal", missing: "deal", empty: "deal file",
+	hint: "a deal needs at least a title, an owner and a history; see docs/reference.md"}
+
 var (
 	dealFields       = []string{"title", "company", "owner", "source", "value", "expected_close", "probability", "contacts", "history", "emails", "onboarding", "churned", "notes"}
 	contactFields    = []string{"name", "email", "role"}
@@ -30,25 +34,11 @@ func ParseDeal(file, id string, src []byte) (*model.Deal, []diag.Diagnostic) {
 
 func parseDeal(d *decoder, id string, src []byte) (*model.Deal, []diag.Diagnostic) {
 	deal := &model.Deal{ID: id, File: d.file}
-	body, ok := d.parse(src)
+	doc, ok := d.document(src, dealKind, dealFields, func(key string, kp model.Pos, v ast.Node) { d.dealField(deal, key, kp, v) })
 	if !ok {
 		return deal, d.done()
 	}
-	if body == nil {
-		d.errorf(model.Pos{Line: 1, Col: 1}, "empty-file", "a deal needs at least a title, an owner and a history; see docs/reference.md", "deal file is empty")
-		return deal, d.done()
-	}
-	keys := map[string]model.Pos{}
-	broken := map[string]bool{}
-	isMap := d.fields(body, "a deal", dealFields, func(key string, kp model.Pos, v ast.Node) {
-		keys[key] = kp
-		d.dealField(deal, key, kp, v)
-		broken[key] = d.fieldBroken()
-	})
-	if !isMap {
-		return deal, d.done()
-	}
-	for key, b := range broken {
+	for key, b := range doc.broken {
 		if b {
 			if deal.Broken == nil {
 				deal.Broken = make(map[string]bool)
@@ -56,25 +46,9 @@ func parseDeal(d *decoder, id string, src []byte) (*model.Deal, []diag.Diagnosti
 			deal.Broken[key] = true
 		}
 	}
-	start := posOf(d.resolve(body))
-	need := func(field, value, hint string) {
-		if value == "" && !broken[field] {
-			at, ok := keys[field]
-			if !ok {
-				at = start
-			}
-			d.missing(at, "deal", field, hint)
-		}
-	}
-	need("title", deal.Title, "add a line like: title: Northwind — analytics suite")
-	need("owner", deal.Owner, "add a line like: owner: olena (an owner id from pipeline.yaml)")
-	if len(deal.History) == 0 && !broken["history"] {
-		at, ok := keys["history"]
-		if !ok {
-			at = start
-		}
-		d.missing(at, "deal", "history", "add the deal's first stage, like:\nhistory:\n  - stage: lead\n    date: 2026-09-02")
-	}
+	d.need(doc, "title", deal.Title == "", "add a line like: title: Northwind — analytics suite")
+	d.need(doc, "owner", deal.Owner == "", "add a line like: owner: olena (an owner id from pipeline.yaml)")
+	d.need(doc, "history", len(deal.History) == 0, "add the deal's first stage, like:\nhistory:\n  - stage: lead\n    date: 2026-09-02")
 	return deal, d.done()
 }
 

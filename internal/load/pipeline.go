@@ -9,6 +9,10 @@ import (
 	"github.com/pipegen/pipegen/internal/model"
 )
 
+// pipelineKind names pipeline.yaml in messages.
+var pipelineKind = docKind{fields: "pipeline.yaml", missing: "pipeline.yaml", empty: "pipeline.yaml",
+	hint: "a pipeline needs at least a name, a currency and its stages; see docs/reference.md"}
+
 var (
 	pipelineFields = []string{"name", "currency", "review", "as_of", "repository", "qualified_stage", "funnel_days",
 		"owners", "sources", "lost_reasons", "stages", "transitions", "targets", "spend"}
@@ -28,37 +32,14 @@ func ParsePipeline(file string, src []byte) (*model.Pipeline, []diag.Diagnostic)
 
 func parsePipeline(d *decoder, src []byte) (*model.Pipeline, []diag.Diagnostic) {
 	p := &model.Pipeline{File: d.file}
-	body, ok := d.parse(src)
+	doc, ok := d.document(src, pipelineKind, pipelineFields, func(key string, kp model.Pos, v ast.Node) { d.pipelineField(p, key, kp, v) })
 	if !ok {
 		return p, d.done()
 	}
-	if body == nil {
-		d.errorf(model.Pos{Line: 1, Col: 1}, "empty-file", "a pipeline needs at least a name, a currency and its stages; see docs/reference.md", "pipeline.yaml is empty")
-		return p, d.done()
-	}
-	keys := map[string]model.Pos{}
-	broken := map[string]bool{}
-	if !d.fields(body, "pipeline.yaml", pipelineFields, func(key string, kp model.Pos, v ast.Node) {
-		keys[key] = kp
-		d.pipelineField(p, key, kp, v)
-		broken[key] = d.fieldBroken()
-	}) {
-		return p, d.done()
-	}
-	start := posOf(d.resolve(body))
-	need := func(field string, empty bool, hint string) {
-		if empty && !broken[field] {
-			at, ok := keys[field]
-			if !ok {
-				at = start
-			}
-			d.missing(at, "pipeline.yaml", field, hint)
-		}
-	}
-	need("name", p.Name == "", "add a line like: name: Northwind Sales (shown in the site header)")
-	need("currency", p.Currency == "", "add a line like: currency: USD")
-	need("stages", len(p.Stages) == 0, "list the pipeline's stages in order under stages:, see docs/reference.md")
-	if p.Review == "" && !broken["review"] {
+	d.need(doc, "name", p.Name == "", "add a line like: name: Northwind Sales (shown in the site header)")
+	d.need(doc, "currency", p.Currency == "", "add a line like: currency: USD")
+	d.need(doc, "stages", len(p.Stages) == 0, "list the pipeline's stages in order under stages:, see docs/reference.md")
+	if p.Review == "" && !doc.broken["review"] {
 		p.Review = "weekly"
 	}
 	p.Index()
