@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -29,15 +30,19 @@ func date(s string) model.Date {
 	return d
 }
 
-func write(t *testing.T, dir, rel, content string) {
+// repoDir writes a repository of files (slash paths → content) into a new
+// folder.
+func repoDir(t *testing.T, files map[string]string) string {
 	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	fsys := fstest.MapFS{}
+	for name, content := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(content), Mode: 0o644}
+	}
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, fsys); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	return dir
 }
 
 func deal(moveDate string) string {
@@ -62,13 +67,11 @@ func TestAsOf(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
 			src := pipelineSrc
 			if tt.pinned != "" {
 				src += "as_of: " + tt.pinned + "\n"
 			}
-			write(t, dir, "pipeline.yaml", src)
-			write(t, dir, "deals/a.yaml", deal("2026-11-25"))
+			dir := repoDir(t, map[string]string{"pipeline.yaml": src, "deals/a.yaml": deal("2026-11-25")})
 			opt := Options{Today: date("2026-11-20")}
 			if tt.option != "" {
 				opt.AsOf = date(tt.option)
@@ -97,12 +100,13 @@ func TestAsOf(t *testing.T) {
 // The loader's and the rules' diagnostics come back together, sorted, and
 // the loader's limits apply.
 func TestDiagnostics(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, "pipeline.yaml", pipelineSrc)
-	write(t, dir, "deals/b.yaml", "title: B\nowner: ann\nhistory:\n  - {stage: won, date: 2026-01-02}\n")
-	write(t, dir, "deals/a.yaml", "title: [\n")
-	write(t, dir, "deals/c.yaml", deal("2026-01-02")+"notes: "+strings.Repeat("x", 200)+"\n")
-	write(t, dir, "deals/old.yml", deal("2026-01-02"))
+	dir := repoDir(t, map[string]string{
+		"pipeline.yaml": pipelineSrc,
+		"deals/b.yaml":  "title: B\nowner: ann\nhistory:\n  - {stage: won, date: 2026-01-02}\n",
+		"deals/a.yaml":  "title: [\n",
+		"deals/c.yaml":  deal("2026-01-02") + "notes: " + strings.Repeat("x", 200) + "\n",
+		"deals/old.yml": deal("2026-01-02"),
+	})
 	proj, err := Load(dir, Options{Today: date("2026-11-20"), Loader: load.Loader{MaxFileSize: 150}})
 	if err != nil {
 		t.Fatal(err)
