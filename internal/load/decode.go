@@ -29,8 +29,7 @@ type decoder struct {
 	// fieldStart is the number of diagnostics before the field that fields
 	// is handing to its callback: more now means the field is broken.
 	fieldStart int
-	dropped    int  // diagnostics past maxPerFile
-	goYAMLOnly bool // never take the fast path (for the tests that compare both)
+	dropped    int // diagnostics past maxPerFile
 }
 
 // done returns the file's diagnostics, with a last one counting those left
@@ -86,11 +85,6 @@ func (d *decoder) parse(src []byte) (body ast.Node, ok bool) {
 	if !utf8.Valid(src) {
 		d.errorf(firstInvalidUTF8(src), "bad-encoding", "save the file as UTF-8", "the file is not valid UTF-8 text")
 		return nil, false
-	}
-	if !d.goYAMLOnly {
-		if body, ok := fastParse(src); ok {
-			return body, true
-		}
 	}
 	f, err := parser.ParseBytes(src, 0)
 	if err != nil {
