@@ -10,6 +10,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 
@@ -77,16 +78,19 @@ func (d *decoder) parse(src []byte) (body ast.Node, ok bool) {
 		}
 	}()
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
-	if p, ok := tooDeep(src); ok {
-		d.errorf(p, "too-deep", "pipegen files are a few levels deep: a deal is fields, lists of moves and contacts",
-			"the YAML is nested more than %d levels deep", maxDepth)
-		return nil, false
-	}
 	if !utf8.Valid(src) {
 		d.errorf(firstInvalidUTF8(src), "bad-encoding", "save the file as UTF-8", "the file is not valid UTF-8 text")
 		return nil, false
 	}
-	f, err := parser.ParseBytes(src, 0)
+	// parser.ParseBytes in two steps, so that the guard reads the tokens
+	// the parser will read.
+	tokens := lexer.Tokenize(string(src))
+	if p, ok := tooDeep(tokens); ok {
+		d.errorf(p, "too-deep", "pipegen files are a few levels deep: a deal is fields, lists of moves and contacts",
+			"the YAML is nested more than %d levels deep", maxDepth)
+		return nil, false
+	}
+	f, err := parser.Parse(tokens, 0)
 	if err != nil {
 		d.syntaxError(err)
 		return nil, false
@@ -471,81 +475,6 @@ func (d *decoder) missing(at model.Pos, what, field, hint string) {
 		at = model.Pos{Line: 1, Col: 1}
 	}
 	d.errorf(at, "missing-field", hint, "%s has no %s", what, field)
-}
-
-// maxDepth bounds how deeply a file may nest flow collections ([ and {) or
-// indent: far beyond what any pipegen file needs, and low enough that a
-// hostile file cannot make the YAML parser spin.
-const maxDepth = 32
-
-// tooDeep scans the text for nesting deeper than maxDepth, by brackets or
-// by indentation, and says where it starts. Quoted text, comments and the
-// lines of block scalars (notes: |) are text, not structure.
-func tooDeep(src []byte) (model.Pos, bool) {
-	depth := 0
-	block := -1 // the indentation of the key a block scalar belongs to, or -1
-	for n, line := range bytes.Split(src, []byte("\n")) {
-		indent := len(line) - len(bytes.TrimLeft(line, " "))
-		body := bytes.TrimRight(line[indent:], " \t\r")
-		if block >= 0 {
-			if len(body) == 0 || indent > block {
-				continue // a line of the block scalar
-			}
-			block = -1
-		}
-		if indent > 2*maxDepth {
-			return model.Pos{Line: n + 1, Col: 2*maxDepth + 1}, true
-		}
-		var quote byte
-		for i := 0; i < len(body); i++ {
-			c := body[i]
-			prev := byte(' ')
-			if i > 0 {
-				prev = body[i-1]
-			}
-			switch {
-			case quote != 0:
-				if c == '\\' && quote == '"' {
-					i++
-				} else if c == quote {
-					quote = 0
-				}
-			case (c == '"' || c == '\'') && bytes.IndexByte([]byte(" \t:[{,-"), prev) >= 0:
-				quote = c // quotes only begin at the start of a value
-			case c == '#' && (prev == ' ' || prev == '\t' || i == 0):
-				i = len(body) // a comment runs to the end of the line
-			case c == '[' || c == '{':
-				depth++
-				if depth > maxDepth {
-					return model.Pos{Line: n + 1, Col: indent + i + 1}, true
-				}
-			case c == ']' || c == '}':
-				if depth > 0 {
-					depth--
-				}
-			}
-		}
-		if depth == 0 && quote == 0 && blockHeader(body) {
-			block = indent
-		}
-	}
-	return model.Pos{}, false
-}
-
-// blockHeader reports whether a line ends by starting a block scalar:
-// "notes: |", "guide: >-", "- |".
-func blockHeader(body []byte) bool {
-	if i := bytes.Index(body, []byte(" #")); i >= 0 {
-		body = bytes.TrimRight(body[:i], " \t")
-	}
-	j := len(body)
-	for j > 0 && bytes.IndexByte([]byte("+-0123456789"), body[j-1]) >= 0 {
-		j--
-	}
-	if j == 0 || (body[j-1] != '|' && body[j-1] != '>') {
-		return false
-	}
-	return j == 1 || body[j-2] == ' '
 }
 
 // firstInvalidUTF8 returns the position of the first byte that is not UTF-8.
