@@ -90,6 +90,11 @@ func (d *decoder) parse(src []byte) (body ast.Node, ok bool) {
 			"the YAML is nested more than %d levels deep", maxDepth)
 		return nil, false
 	}
+	if p, ok := tooMany(tokens); ok {
+		d.errorf(p, "too-many-entries", "a deal has a few dozen fields and pipeline.yaml a few thousand: split the file, or check that it is a pipegen file",
+			"the YAML has more than %d fields and documents", maxEntries)
+		return nil, false
+	}
 	f, err := parser.Parse(tokens, 0)
 	if err != nil {
 		d.syntaxError(err)

@@ -108,3 +108,26 @@ func bracketsInText(tk *token.Token, depth int) (model.Pos, bool) {
 	}
 	return model.Pos{}, false
 }
+
+// maxEntries bounds the mapping fields and documents of one file: a deal
+// has a few dozen fields and a large pipeline.yaml a few thousand.
+const maxEntries = 10_000
+
+// tooMany counts the fields of every mapping (their ":" tokens) and the
+// documents of a file, and says where the count passes maxEntries. go-yaml's
+// parser copies a block mapping's fields for each field it adds, and a
+// file's documents likewise, so its time grows with the square of their
+// number: a megabyte of "kN: v" lines takes it seconds and a gigabyte.
+// 10,000 take it half a second.
+func tooMany(tokens token.Tokens) (model.Pos, bool) {
+	n := 0
+	for _, tk := range tokens {
+		if tk.Type != token.MappingValueType && tk.Type != token.DocumentHeaderType {
+			continue
+		}
+		if n++; n > maxEntries && tk.Position != nil {
+			return model.Pos{Line: tk.Position.Line, Col: tk.Position.Column}, true
+		}
+	}
+	return model.Pos{}, false
+}

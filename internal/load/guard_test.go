@@ -1,6 +1,7 @@
 package load
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -192,4 +193,40 @@ func BenchmarkGuard(b *testing.B) {
 			ParseDeal("d.yaml", "d", []byte(dealSrc))
 		}
 	})
+}
+
+// A file with more fields or documents than go-yaml parses quickly is
+// refused before parsing, at the field that passes the limit; a pipeline
+// of thousands of targets is not.
+func TestGuardRefusesManyEntries(t *testing.T) {
+	var keys, docs, targets strings.Builder
+	keys.WriteString("title: x\n")
+	for i := range maxEntries {
+		fmt.Fprintf(&keys, "k%d: v\n", i)
+	}
+	for i := range maxEntries + 1 {
+		fmt.Fprintf(&docs, "---\nt%d\n", i)
+	}
+	targets.WriteString("name: P\ncurrency: USD\nstages: [{id: lead, probability: 0.1}, {id: won, type: won}]\ntargets:\n")
+	for i := range 3000 {
+		fmt.Fprintf(&targets, "  - period: 2026-Q4\n    owner: o%d\n    revenue: 100\n", i)
+	}
+	for _, tt := range []struct {
+		name      string
+		src       string
+		line, col int
+	}{
+		{"one mapping", keys.String(), maxEntries + 1, len(fmt.Sprint(maxEntries-1)) + 2},
+		{"documents", docs.String(), 2*maxEntries + 1, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			diags := parseWithin(t, tt.src)
+			if len(diags) != 1 || diags[0].Code != "too-many-entries" || diags[0].Line != tt.line || diags[0].Column != tt.col {
+				t.Errorf("ParseDeal(%.60q…) = %v, want one too-many-entries at %d:%d", tt.src, diags, tt.line, tt.col)
+			}
+		})
+	}
+	if _, diags := ParsePipeline("pipeline.yaml", []byte(targets.String())); len(diags) != 0 {
+		t.Errorf("a pipeline with 3,000 targets: %v", diags[0])
+	}
 }
