@@ -62,3 +62,20 @@ func BenchmarkSiteWrite(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDealPage renders one deal page at a time, on one core: the
+// page a big pipeline has most of.
+func BenchmarkDealPage(b *testing.B) {
+	in := benchInput(b, 1000)
+	s := New(in, Options{})
+	paths := make([]string, len(in.Details.Deals))
+	for i, d := range in.Details.Deals {
+		paths[i] = dealPath(d.ID)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if _, ok, err := s.File(paths[i%len(paths)]); !ok || err != nil {
+			b.Fatal(ok, err)
+		}
+	}
+}

@@ -10,7 +10,7 @@ import (
 
 // dealsCSV writes every deal as a row, for spreadsheets. Cells that a
 // spreadsheet would read as a formula are neutralised.
-func dealsCSV(deals []metrics.DealRow, rd *renderer) ([]byte, error) {
+func dealsCSV(deals []metrics.DealRow) ([]byte, error) {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	header := []string{"id", "title", "company", "owner", "source", "stage", "status", "value", "probability", "weighted_value",

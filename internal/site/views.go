@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/pipegen/pipegen/internal/format"
 	"github.com/pipegen/pipegen/internal/metrics"
@@ -201,7 +200,7 @@ type linkRow struct {
 	Href, Title, Stage, Days, Over, Owner, Date, Value, Reason, From, To string
 }
 
-func (rd *renderer) index() error {
+func (rd *renderer) index() ([]byte, error) {
 	r := rd.r
 	d := rd.in.Details
 	data := struct {
@@ -295,12 +294,9 @@ func (rd *renderer) rowsByID() map[string]*metrics.DealRow {
 
 // dealTable is the data of the "dealtable" template.
 type dealTable struct {
-	Rows []dealTableRow
-	// RowsHTML, when set, is the rows written by hand (writeRows), in place
-	// of the template's.
-	RowsHTML template.HTML
-	Owners   []struct{ ID, Name string }
-	Stages   []struct{ ID, Name string }
+	Rows   []dealTableRow
+	Owners []struct{ ID, Name string }
+	Stages []struct{ ID, Name string }
 }
 
 type dealTableRow struct {
@@ -330,12 +326,6 @@ func (rd *renderer) dealTable(from string, deals []metrics.DealRow) dealTable {
 		}
 		t.Rows = append(t.Rows, row)
 	}
-	if rd.byHand {
-		var w htmlWriter
-		w.Grow(len(t.Rows) * 900)
-		w.writeRows(t.Rows)
-		t.RowsHTML = template.HTML(w.String())
-	}
 	for _, o := range rd.r.Owners {
 		t.Owners = append(t.Owners, struct{ ID, Name string }{o.ID, rd.ownerName(o.ID)})
 	}
@@ -346,7 +336,7 @@ func (rd *renderer) dealTable(from string, deals []metrics.DealRow) dealTable {
 }
 
 // dealsIndex renders page n of pages of the deals table.
-func (rd *renderer) dealsIndex(n, pages int) error {
+func (rd *renderer) dealsIndex(n, pages int) ([]byte, error) {
 	p := dealsPagePath(n)
 	all := rd.in.Details.Deals
 	from := (n - 1) * DealsPerPage
@@ -373,80 +363,7 @@ func (rd *renderer) dealsIndex(n, pages int) error {
 	return rd.render(p, "deals", title, "deals", false, data)
 }
 
-func (rd *renderer) dealPage(d metrics.DealRow) error {
-	p := dealPath(d.ID)
-	data, err := rd.dealView(p, d)
-	if err != nil {
-		return err
-	}
-	if !rd.byHand {
-		return rd.render(p, "deal", d.Title, "deals", false, data)
-	}
-	sh, err := rd.shell(strings.Count(p, "/"))
-	if err != nil {
-		return err
-	}
-	rd.writeDealPage(p, sh, data)
-	return nil
-}
-
-// dealView gathers what the page of a deal shows.
-func (rd *renderer) dealView(p string, d metrics.DealRow) (*dealView, error) {
-	data := &dealView{
-		ID: d.ID, Title: d.Title, Company: d.Company, Source: d.Source, OwnerName: rd.ownerName(d.Owner),
-		OwnerHref: rel(p, ownerPath(d.Owner)), StageName: d.StageName, Status: d.Status, DaysInStage: d.DaysInStage,
-		Value: format.None, Probability: format.Percent(d.Probability), ProbabilityFrom: "the stage's probability",
-		Created: d.Created.String(), Closed: d.Closed.String(), ExpectedClose: d.ExpectedClose.String(),
-		Stuck: d.Stuck, Overdue: d.Overdue, Contacts: d.Deal.Contacts,
-	}
-	if !d.Closed.IsZero() {
-		data.CycleDays = int(d.Closed - d.Created)
-	}
-	if d.ExpectedClose.IsZero() {
-		data.ExpectedClose = format.None
-	}
-	if d.HasValue {
-		data.Value = format.Money(d.Value, rd.cur)
-	}
-	if d.Status == model.Open {
-		data.Weighted = format.Money(d.Weighted, rd.cur)
-	}
-	if d.Deal.HasProb {
-		data.ProbabilityFrom = "set on the deal"
-	}
-	if d.Status != model.Open {
-		data.Probability, data.ProbabilityFrom = format.None, "closed"
-	}
-	if rd.opt.EditBase != "" {
-		data.EditURL = rd.opt.EditBase + d.File
-	}
-	if e := d.Deal.Emails; e.Set {
-		data.Emails = fmt.Sprintf("Emails: %d sent, %d opened.", e.Sent, e.Opened)
-	}
-	if o := d.Deal.Onboarding; o != nil && d.Status == model.Won {
-		switch {
-		case o.Status == model.OnboardingInProgress || o.Date > rd.r.AsOf:
-			data.Onboarding = "Onboarding in progress."
-		default:
-			data.Onboarding = fmt.Sprintf("Onboarding %s on %s.", o.Status, o.Date)
-		}
-		if !d.Deal.Churned.IsZero() && d.Deal.Churned <= rd.r.AsOf {
-			data.Onboarding += fmt.Sprintf(" Churned on %s.", d.Deal.Churned)
-		}
-	}
-	for _, s := range d.Timeline {
-		data.Timeline = append(data.Timeline, stay{From: s.From.String(), StageName: s.StageName, Reason: s.Reason, Days: s.Days,
-			Current: s.Current, Final: s.Current && d.Status != model.Open})
-	}
-	notes, err := markdown(d.Deal.Notes)
-	if err != nil {
-		return nil, fmt.Errorf("render notes of %s: %w", d.ID, err)
-	}
-	data.Notes = notes
-	return data, nil
-}
-
-func (rd *renderer) ownersIndex() error {
+func (rd *renderer) ownersIndex() ([]byte, error) {
 	type ownerRow struct {
 		Href, Name, Team, Leads, Open, OpenValue, Weighted, Won, WonValue, WinRate, Stuck string
 		OpenValueSort, WeightedSort, WonValueSort, WinRateSort                            string
@@ -478,11 +395,11 @@ var ownerKPIs = map[string]bool{
 	"win_rate": true, "avg_deal_size": true, "sales_cycle_days": true,
 }
 
-func (rd *renderer) ownerPage(o metrics.Owner) error {
+func (rd *renderer) ownerPage(o metrics.Owner) ([]byte, error) {
 	p := ownerPath(o.ID)
 	r := rd.in.Owner(o.ID)
 	if r == nil {
-		return fmt.Errorf("render owner %s: no report", o.ID)
+		return nil, fmt.Errorf("render owner %s: no report", o.ID)
 	}
 	var deals []metrics.DealRow
 	total := 0
@@ -532,7 +449,7 @@ func (rd *renderer) ownerPage(o metrics.Owner) error {
 	return rd.render(p, "owner", data.Name, "owners", true, data)
 }
 
-func (rd *renderer) stages() error {
+func (rd *renderer) stages() ([]byte, error) {
 	type next struct{ ID, Name string }
 	type stageView struct {
 		ID, Name, Probability, RotAfter string
@@ -564,7 +481,7 @@ func (rd *renderer) stages() error {
 		}
 		g, err := markdown(s.Guide)
 		if err != nil {
-			return fmt.Errorf("render guide of stage %s: %w", s.ID, err)
+			return nil, fmt.Errorf("render guide of stage %s: %w", s.ID, err)
 		}
 		v.Guide = g
 		views = append(views, v)
@@ -572,7 +489,7 @@ func (rd *renderer) stages() error {
 	return rd.render("stages.html", "stages", "Stages", "stages", false, struct{ Stages []stageView }{views})
 }
 
-func (rd *renderer) review() error {
+func (rd *renderer) review() ([]byte, error) {
 	rv := rd.in.Details.Review
 	rows := rd.rowsByID()
 	moveRows := func(ms []metrics.ReviewMove) []linkRow {
