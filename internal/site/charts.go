@@ -65,16 +65,11 @@ func funnelChart(id string, stages []metrics.Stage, currency string) chart {
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 	)
-	top := 0
-	if len(stages) > 0 {
-		top = stages[0].Reached
-	}
 	data := make([]map[string]any, 0, len(stages))
 	for i, s := range stages {
-		label := fmt.Sprintf("%s · %s · %s", s.Name, format.Int(s.Reached), format.MoneyShort(s.ReachedValue, currency))
-		if i > 0 && stages[i-1].Reached > 0 && top > 0 {
-			label += fmt.Sprintf("\n%s prev · %s top",
-				format.Percent(float64(s.Reached)/float64(stages[i-1].Reached)), format.Percent(float64(s.Reached)/float64(top)))
+		label := fmt.Sprintf("%s · %s · %s", s.Name, format.Int(s.Reached), format.Amount(s.ReachedValue, currency, format.Short))
+		if prev := fromPrevious(stages, i); prev.Valid && s.FromTop.Valid {
+			label += fmt.Sprintf("\n%s prev · %s top", format.Rate(prev), format.Rate(s.FromTop))
 		}
 		data = append(data, map[string]any{
 			"name":  s.Name,

@@ -15,7 +15,7 @@ type dealView struct {
 	StageName, Value, Weighted, Probability, ProbabilityFrom  string
 	Created, Closed, ExpectedClose, Emails, Onboarding        string
 	Status                                                    model.StageType
-	DaysInStage, CycleDays                                    int
+	DaysInStage, CycleDays                                    string
 	Stuck, Overdue                                            bool
 	Timeline                                                  []stay
 	Contacts                                                  []model.Contact
@@ -25,7 +25,7 @@ type dealView struct {
 // stay is one line of a deal's timeline.
 type stay struct {
 	From, StageName, Reason string
-	Days                    int
+	Days                    string
 	Current, Final          bool
 }
 
@@ -45,22 +45,22 @@ func (rd *renderer) dealPage(d metrics.DealRow) ([]byte, error) {
 func (rd *renderer) dealView(p string, d metrics.DealRow) (*dealView, error) {
 	data := &dealView{
 		ID: d.ID, Title: d.Title, Company: d.Company, Source: d.Source, OwnerName: rd.ownerName(d.Owner),
-		OwnerHref: rel(p, ownerPath(d.Owner)), StageName: d.StageName, Status: d.Status, DaysInStage: d.DaysInStage,
+		OwnerHref: rel(p, ownerPath(d.Owner)), StageName: d.StageName, Status: d.Status, DaysInStage: format.Int(d.DaysInStage),
 		Value: format.None, Probability: format.Percent(d.Probability), ProbabilityFrom: "the stage's probability",
 		Created: d.Created.String(), Closed: d.Closed.String(), ExpectedClose: d.ExpectedClose.String(),
 		Stuck: d.Stuck, Overdue: d.Overdue, Contacts: d.Deal.Contacts,
 	}
 	if !d.Closed.IsZero() {
-		data.CycleDays = int(d.Closed - d.Created)
+		data.CycleDays = format.Int(int(d.Closed - d.Created))
 	}
 	if d.ExpectedClose.IsZero() {
 		data.ExpectedClose = format.None
 	}
 	if d.HasValue {
-		data.Value = format.Money(d.Value, rd.cur)
+		data.Value = rd.money(d.Value)
 	}
 	if d.Status == model.Open {
-		data.Weighted = format.Money(d.Weighted, rd.cur)
+		data.Weighted = rd.money(d.Weighted)
 	}
 	if d.Deal.HasProb {
 		data.ProbabilityFrom = "set on the deal"
@@ -72,7 +72,7 @@ func (rd *renderer) dealView(p string, d metrics.DealRow) (*dealView, error) {
 		data.EditURL = rd.opt.EditBase + d.File
 	}
 	if e := d.Deal.Emails; e.Set {
-		data.Emails = fmt.Sprintf("Emails: %d sent, %d opened.", e.Sent, e.Opened)
+		data.Emails = fmt.Sprintf("Emails: %s sent, %s opened.", format.Int(e.Sent), format.Int(e.Opened))
 	}
 	if o := d.Deal.Onboarding; o != nil && d.Status == model.Won {
 		switch {
@@ -86,7 +86,7 @@ func (rd *renderer) dealView(p string, d metrics.DealRow) (*dealView, error) {
 		}
 	}
 	for _, s := range d.Timeline {
-		data.Timeline = append(data.Timeline, stay{From: s.From.String(), StageName: s.StageName, Reason: s.Reason, Days: s.Days,
+		data.Timeline = append(data.Timeline, stay{From: s.From.String(), StageName: s.StageName, Reason: s.Reason, Days: format.Int(s.Days),
 			Current: s.Current, Final: s.Current && d.Status != model.Open})
 	}
 	notes, err := markdown(d.Deal.Notes)

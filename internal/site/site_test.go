@@ -191,6 +191,7 @@ func TestGoldenFragments(t *testing.T) {
 	fragments := []struct {
 		file, start, end, golden string
 	}{
+		{"index.html", `<section aria-labelledby="kpis-h">`, `</section>`, "index-kpis.html"},
 		{"index.html", `<section class="card" aria-labelledby="funnel-h">`, `</section>`, "index-funnel.html"},
 		{"deals/acme.html", `<div class="page-head">`, `<section class="card notes"`, "deal-acme.html"},
 		{"review.html", `<div class="tiles small">`, `</div>

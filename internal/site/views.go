@@ -12,6 +12,8 @@ import (
 	"github.com/pipegen/pipegen/internal/model"
 )
 
+// change is how a KPI moved against the previous window, as a tile shows
+// it: its text, a class that colours it and a title that explains it.
 type change struct{ Text, Class, Title string }
 
 type tile struct {
@@ -19,62 +21,19 @@ type tile struct {
 	Change             change
 }
 
-func (rd *renderer) value(f metrics.Field) string {
-	if !f.Valid {
-		return format.None
-	}
-	switch f.Kind {
-	case metrics.Amount:
-		return format.MoneyShort(model.Money(f.Value), rd.cur)
-	case metrics.AmountPerDay:
-		return format.MoneyShort(model.Money(f.Value), rd.cur) + "/day"
-	case metrics.Rate:
-		return format.Percent(f.Value)
-	case metrics.Days:
-		return format.Days(f.Value) + " days"
-	}
-	return format.Int(int(f.Value))
-}
-
 // changeOf describes how a KPI moved against the previous window, and
-// whether that is good news.
+// whether that is good news; the format package decides the words.
 func (rd *renderer) changeOf(cur, prev metrics.Field) change {
-	if !cur.Valid || !prev.Valid {
-		return change{Text: format.None, Class: "flat", Title: "no comparison: one of the windows has no value"}
-	}
-	d := cur.Value - prev.Value
-	var mag string
-	switch cur.Kind {
-	case metrics.Amount:
-		mag = format.MoneyShort(model.Money(math.Abs(d)), rd.cur)
-	case metrics.AmountPerDay:
-		mag = format.MoneyShort(model.Money(math.Abs(d)), rd.cur) + "/day"
-	case metrics.Rate:
-		d = math.Round(d*1000) / 1000
-		mag = format.Days(math.Abs(d)*100) + " pts"
-	case metrics.Days:
-		d = math.Round(d*10) / 10
-		mag = format.Days(math.Abs(d)) + " days"
-	default:
-		mag = format.Int(int(math.Abs(d)))
-	}
-	if cur.Kind == metrics.Amount || cur.Kind == metrics.AmountPerDay {
-		d = math.Round(d)
-	}
+	d, ok := format.Change(cur, prev, rd.cur, format.Short)
 	switch {
-	case d == 0:
+	case !ok:
+		return change{Text: format.None, Class: "flat", Title: "no comparison: one of the windows has no value"}
+	case d.Sign == 0:
 		return change{Text: "no change", Class: "flat"}
-	case (d > 0) == cur.HigherIsBetter:
-		return change{Text: arrow(d) + " " + mag, Class: "good", Title: "better than the previous window"}
+	case d.Good:
+		return change{Text: d.Text, Class: "good", Title: "better than the previous window"}
 	}
-	return change{Text: arrow(d) + " " + mag, Class: "bad", Title: "worse than the previous window"}
-}
-
-func arrow(d float64) string {
-	if d > 0 {
-		return "▲"
-	}
-	return "▼"
+	return change{Text: d.Text, Class: "bad", Title: "worse than the previous window"}
 }
 
 type tileGroup struct {
@@ -99,7 +58,8 @@ func (rd *renderer) tileGroups(cur, prev metrics.KPIs, keep func(string) bool) [
 	byKey := map[string]tile{}
 	pf := prev.Fields()
 	for i, f := range cur.Fields() {
-		byKey[f.Key] = tile{Label: f.Label, Value: rd.value(f), Prev: rd.value(pf[i]), Change: rd.changeOf(f, pf[i])}
+		byKey[f.Key] = tile{Label: f.Label, Value: format.Field(f, rd.cur, format.Short), Prev: format.Field(pf[i], rd.cur, format.Short),
+			Change: rd.changeOf(f, pf[i])}
 	}
 	var out []tileGroup
 	for _, g := range kpiGroups {
@@ -120,43 +80,25 @@ type funnelRow struct{ Name, Reached, Value, FromPrev, FromTop string }
 
 func (rd *renderer) funnelRows(stages []metrics.Stage) []funnelRow {
 	var rows []funnelRow
-	top := 0
-	if len(stages) > 0 {
-		top = stages[0].Reached
-	}
 	for i, s := range stages {
-		row := funnelRow{Name: s.Name, Reached: format.Int(s.Reached), Value: format.Money(s.ReachedValue, rd.cur), FromPrev: format.None, FromTop: format.None}
-		if i > 0 && stages[i-1].ConversionToNext != nil {
-			row.FromPrev = ratioText(*stages[i-1].ConversionToNext)
-		}
-		if top > 0 {
-			row.FromTop = format.Percent(float64(s.Reached) / float64(top))
-		}
-		rows = append(rows, row)
+		rows = append(rows, funnelRow{Name: s.Name, Reached: format.Int(s.Reached), Value: rd.money(s.ReachedValue),
+			FromPrev: format.Rate(fromPrevious(stages, i)), FromTop: format.Rate(s.FromTop)})
 	}
 	return rows
 }
 
-func ratioText(r metrics.Ratio) string {
-	if !r.Valid {
-		return format.None
+// fromPrevious is the share of the deals that reached the stage before
+// stages[i] and went on to reach stages[i]: the report's conversion of
+// that stage to the next. It is undefined for the first stage.
+func fromPrevious(stages []metrics.Stage, i int) metrics.Ratio {
+	if i == 0 || stages[i-1].ConversionToNext == nil {
+		return metrics.Ratio{}
 	}
-	return format.Percent(r.V)
+	return *stages[i-1].ConversionToNext
 }
 
-func daysText(r metrics.Ratio) string {
-	if !r.Valid {
-		return format.None
-	}
-	return format.Days(r.V)
-}
-
-func (rd *renderer) moneyOrNone(m metrics.MoneyOrNull) string {
-	if !m.Valid {
-		return format.None
-	}
-	return format.Money(m.V, rd.cur)
-}
+// money writes an amount of the report in full, as tables show it.
+func (rd *renderer) money(m model.Money) string { return format.Amount(m, rd.cur, format.Full) }
 
 type targetRow struct {
 	Period, Who, Revenue, Won, Attainment, Forecast, Coverage string
@@ -170,8 +112,8 @@ func (rd *renderer) targetRows(targets []metrics.Target) []targetRow {
 		if t.Owner != nil {
 			who = rd.ownerName(*t.Owner)
 		}
-		row := targetRow{Period: t.Period, Who: who, Revenue: format.Money(t.Revenue, rd.cur), Won: format.Money(t.WonValue, rd.cur),
-			Attainment: ratioText(t.Attainment), Forecast: format.Money(t.Forecast, rd.cur), Coverage: format.None}
+		row := targetRow{Period: t.Period, Who: who, Revenue: rd.money(t.Revenue), Won: rd.money(t.WonValue),
+			Attainment: format.Rate(t.Attainment), Forecast: rd.money(t.Forecast), Coverage: format.None}
 		if t.Coverage.Valid {
 			row.Coverage = fmt.Sprintf("%.1f×", t.Coverage.V)
 		}
@@ -247,11 +189,11 @@ func (rd *renderer) index() ([]byte, error) {
 	data.CurrentTargets = len(nowTargets)
 	for i, s := range r.Stages {
 		if s.ConversionToNext != nil && i+1 < len(r.Stages) {
-			data.ConversionRows = append(data.ConversionRows, convRow{From: s.Name, To: r.Stages[i+1].Name, Rate: ratioText(*s.ConversionToNext)})
+			data.ConversionRows = append(data.ConversionRows, convRow{From: s.Name, To: r.Stages[i+1].Name, Rate: format.Rate(*s.ConversionToNext)})
 		}
-		row := stageRow{Name: s.Name, Avg: daysText(s.AvgDays), Median: daysText(s.MedianDays), Rot: format.None,
-			Stuck: format.Int(s.Stuck), OpenCount: format.Int(s.OpenCount), OpenValue: format.Money(s.OpenValue, rd.cur),
-			Weighted: format.Money(s.WeightedValue, rd.cur), Open: s.Type == model.Open}
+		row := stageRow{Name: s.Name, Avg: format.DaysOrNone(s.AvgDays), Median: format.DaysOrNone(s.MedianDays), Rot: format.None,
+			Stuck: format.Int(s.Stuck), OpenCount: format.Int(s.OpenCount), OpenValue: rd.money(s.OpenValue),
+			Weighted: rd.money(s.WeightedValue), Open: s.Type == model.Open}
 		if s.RotAfter != nil {
 			row.Rot = format.Int(*s.RotAfter) + " days"
 		}
@@ -261,14 +203,15 @@ func (rd *renderer) index() ([]byte, error) {
 	}
 	for _, m := range d.Trend {
 		data.TrendRows = append(data.TrendRows, struct{ Month, Created, Won, Lost, WonValue string }{
-			m.Month, format.Int(m.Created), format.Int(m.Won), format.Int(m.Lost), format.Money(m.WonValue, rd.cur)})
+			m.Month, format.Int(m.Created), format.Int(m.Won), format.Int(m.Lost), rd.money(m.WonValue)})
 	}
 	for _, l := range d.LostReasons {
-		data.LostRows = append(data.LostRows, struct{ Reason, Count, Value string }{l.Reason, format.Int(l.Count), format.Money(l.Value, rd.cur)})
+		data.LostRows = append(data.LostRows, struct{ Reason, Count, Value string }{l.Reason, format.Int(l.Count), rd.money(l.Value)})
 	}
 	for _, s := range r.Sources {
-		data.SourceRows = append(data.SourceRows, sourceRow{ID: s.ID, Leads: format.Int(s.Leads), Spend: format.Money(s.Spend, rd.cur),
-			CPL: rd.moneyOrNone(s.CostPerLead), Conversion: ratioText(s.LeadConversionRate), Won: format.Int(s.WonDeals), CAC: rd.moneyOrNone(s.CAC)})
+		data.SourceRows = append(data.SourceRows, sourceRow{ID: s.ID, Leads: format.Int(s.Leads), Spend: rd.money(s.Spend),
+			CPL: format.MoneyOrNone(s.CostPerLead, rd.cur), Conversion: format.Rate(s.LeadConversionRate),
+			Won: format.Int(s.WonDeals), CAC: format.MoneyOrNone(s.CAC, rd.cur)})
 	}
 	rows := rd.rowsByID()
 	data.StuckTotal, data.OverdueTotal = len(r.Stuck), len(r.Overdue)
@@ -279,7 +222,7 @@ func (rd *renderer) index() ([]byte, error) {
 	}
 	for _, o := range r.Overdue[:min(len(r.Overdue), listLimit)] {
 		data.OverdueRows = append(data.OverdueRows, linkRow{Href: dealPath(o.ID), Title: rows[o.ID].Title, Stage: rd.stageName(o.Stage),
-			Date: o.ExpectedClose.String(), Days: format.Int(o.DaysOverdue), Value: format.Money(o.Value, rd.cur)})
+			Date: o.ExpectedClose.String(), Days: format.Int(o.DaysOverdue), Value: rd.money(o.Value)})
 	}
 	return rd.render("index.html", "index", "Overview", "overview", true, data)
 }
@@ -318,7 +261,7 @@ func (rd *renderer) dealTable(from string, deals []metrics.DealRow) dealTable {
 			Source: d.Source, DaysText: format.Int(d.DaysInStage), DaysSort: d.DaysInStage, Stuck: d.Stuck, Overdue: d.Overdue,
 		}
 		if d.HasValue {
-			row.Value, row.ValueSort = format.Money(d.Value, rd.cur), d.Value.String()
+			row.Value, row.ValueSort = rd.money(d.Value), d.Value.String()
 		}
 		if d.Status != model.Open {
 			row.Prob, row.ProbSort = format.None, "-1"
@@ -380,8 +323,8 @@ func (rd *renderer) ownersIndex() ([]byte, error) {
 		}
 		rows = append(rows, ownerRow{
 			Href: rel("owners.html", ownerPath(o.ID)), Name: rd.ownerName(o.ID), Team: team, Leads: format.Int(o.Leads),
-			Open: format.Int(o.OpenDeals), OpenValue: format.Money(o.OpenValue, rd.cur), Weighted: format.Money(o.WeightedValue, rd.cur),
-			Won: format.Int(o.WonDeals), WonValue: format.Money(o.WonValue, rd.cur), WinRate: ratioText(o.WinRate), Stuck: format.Int(o.StuckDeals),
+			Open: format.Int(o.OpenDeals), OpenValue: rd.money(o.OpenValue), Weighted: rd.money(o.WeightedValue),
+			Won: format.Int(o.WonDeals), WonValue: rd.money(o.WonValue), WinRate: format.Rate(o.WinRate), Stuck: format.Int(o.StuckDeals),
 			OpenValueSort: o.OpenValue.String(), WeightedSort: o.WeightedValue.String(), WonValueSort: o.WonValue.String(), WinRateSort: winSort,
 		})
 	}
@@ -496,7 +439,7 @@ func (rd *renderer) review() ([]byte, error) {
 		var out []linkRow
 		for _, m := range ms {
 			out = append(out, linkRow{Href: dealPath(m.Deal), Title: m.Title, Date: m.Date.String(), From: rd.stageName(m.From),
-				To: rd.stageName(m.To), Value: format.Money(m.Value, rd.cur), Reason: m.Reason})
+				To: rd.stageName(m.To), Value: rd.money(m.Value), Reason: m.Reason})
 		}
 		return out
 	}
@@ -505,7 +448,7 @@ func (rd *renderer) review() ([]byte, error) {
 		for _, m := range ms {
 			t += m.Value
 		}
-		return format.Money(t, rd.cur)
+		return rd.money(t)
 	}
 	data := struct {
 		New, Moves, Won, Lost, Stuck []linkRow
@@ -513,7 +456,7 @@ func (rd *renderer) review() ([]byte, error) {
 	}{Moves: moveRows(rv.Moves), Won: moveRows(rv.Won), Lost: moveRows(rv.Lost), WonValue: sum(rv.Won), LostValue: sum(rv.Lost)}
 	for _, id := range rv.New {
 		d := rows[id]
-		data.New = append(data.New, linkRow{Href: dealPath(id), Title: d.Title, Date: d.Created.String(), Owner: rd.ownerName(d.Owner), Value: format.Money(d.Value, rd.cur)})
+		data.New = append(data.New, linkRow{Href: dealPath(id), Title: d.Title, Date: d.Created.String(), Owner: rd.ownerName(d.Owner), Value: rd.money(d.Value)})
 	}
 	for _, s := range rv.BecameStuck {
 		data.Stuck = append(data.Stuck, linkRow{Href: dealPath(s.Deal), Title: s.Title, Stage: rd.stageName(s.Stage), Date: s.Since.String(), Days: format.Int(s.DaysInStage)})
