@@ -111,28 +111,21 @@ func conversionChart(id string, stages []metrics.Stage) chart {
 }
 
 func timeChart(id string, stages []metrics.Stage) chart {
+	open := openStages(stages)
 	b := charts.NewBar()
 	b.SetGlobalOptions(append(baseOpts(true),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value"}))...)
-	var names []string
-	var mean, median []opts.BarData
+	names := stageBars(b, open, "28",
+		stageSeries{"Mean days", func(s metrics.Stage) any { return ratioValue(s.AvgDays) }},
+		stageSeries{"Median days", func(s metrics.Stage) any { return ratioValue(s.MedianDays) }})
 	var rot []opts.LineData
-	for _, s := range stages {
-		if s.Type != model.Open {
-			continue
-		}
-		names = append(names, s.Name)
-		mean = append(mean, opts.BarData{Value: ratioValue(s.AvgDays)})
-		median = append(median, opts.BarData{Value: ratioValue(s.MedianDays)})
+	for _, s := range open {
 		var r any
 		if s.RotAfter != nil {
 			r = *s.RotAfter
 		}
 		rot = append(rot, opts.LineData{Value: r})
 	}
-	b.SetXAxis(names).
-		AddSeries("Mean days", mean, barWidth("28")).
-		AddSeries("Median days", median, barWidth("28"))
 	line := charts.NewLine()
 	line.SetXAxis(names).AddSeries("Rot after", rot, charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Width: 2}),
 		charts.WithLineChartOpts(opts.LineChart{Symbol: "diamond"}))
@@ -150,20 +143,47 @@ func ratioValue(r metrics.Ratio) any {
 func valueChart(id string, stages []metrics.Stage) chart {
 	b := charts.NewBar()
 	b.SetGlobalOptions(baseOpts(true)...)
-	var names []string
-	var open, weighted []opts.BarData
-	for _, s := range stages {
-		if s.Type != model.Open {
-			continue
-		}
-		names = append(names, s.Name)
-		open = append(open, opts.BarData{Value: units(s.OpenValue)})
-		weighted = append(weighted, opts.BarData{Value: units(s.WeightedValue)})
-	}
-	b.SetXAxis(names).
-		AddSeries("Open value", open, barWidth("32")).
-		AddSeries("Weighted value", weighted, barWidth("32"))
+	stageBars(b, openStages(stages), "32",
+		stageSeries{"Open value", func(s metrics.Stage) any { return units(s.OpenValue) }},
+		stageSeries{"Weighted value", func(s metrics.Stage) any { return units(s.WeightedValue) }})
 	return chart{ID: id, Label: "Open and weighted value by stage", Height: 300, Options: echartsOptions(b)}
+}
+
+// openStages returns the open stages: the charts of time and value in a
+// stage leave out the won stage, where deals do not wait.
+func openStages(stages []metrics.Stage) []metrics.Stage {
+	var open []metrics.Stage
+	for _, s := range stages {
+		if s.Type == model.Open {
+			open = append(open, s)
+		}
+	}
+	return open
+}
+
+// stageSeries is one series of a chart by stage: its name and each
+// stage's value.
+type stageSeries struct {
+	name  string
+	value func(metrics.Stage) any
+}
+
+// stageBars draws a bar series on b for each of series, one bar per stage,
+// at most width pixels wide, and returns the stages' names.
+func stageBars(b *charts.Bar, stages []metrics.Stage, width string, series ...stageSeries) []string {
+	var names []string
+	for _, s := range stages {
+		names = append(names, s.Name)
+	}
+	b.SetXAxis(names)
+	for _, ser := range series {
+		var data []opts.BarData
+		for _, s := range stages {
+			data = append(data, opts.BarData{Value: ser.value(s)})
+		}
+		b.AddSeries(ser.name, data, barWidth(width))
+	}
+	return names
 }
 
 func targetChart(id string, rows []targetRow, targets []metrics.Target) chart {
