@@ -124,9 +124,6 @@ type page struct {
 	// (and the pinned CDN when the library is not local), no inline script.
 	CSP  string
 	Data any
-	// Frame is what the layout draws around the content, the same on many
-	// pages.
-	Frame frame
 }
 
 // CSP returns the Content-Security-Policy of the site's pages. Chart data
@@ -141,8 +138,7 @@ func CSP(opt Options) string {
 }
 
 // renderer draws the pages of one input. It only reads what it was made
-// with, apart from the frames it keeps under a lock, so one renderer serves
-// every page, on every core at once.
+// with, so one renderer serves every page, on every core at once.
 type renderer struct {
 	in    Input
 	opt   Options
@@ -150,9 +146,6 @@ type renderer struct {
 	r     *metrics.Report
 	cur   string
 	owner map[string]model.Owner
-
-	framesMu sync.Mutex
-	frames   map[frameKey]frame
 }
 
 // Render renders the whole site in memory.
@@ -189,8 +182,7 @@ func (s *Site) each(paths []string, use func(p string, b []byte) error) error {
 }
 
 func newRenderer(in Input, opt Options) *renderer {
-	rd := &renderer{in: in, opt: opt, p: in.Repo.Pipeline, r: in.Report, cur: in.Report.Currency, owner: map[string]model.Owner{},
-		frames: map[frameKey]frame{}}
+	rd := &renderer{in: in, opt: opt, p: in.Repo.Pipeline, r: in.Report, cur: in.Report.Currency, owner: map[string]model.Owner{}}
 	for _, o := range rd.p.Owners {
 		rd.owner[o.ID] = o
 	}
@@ -341,17 +333,10 @@ func Asset(p string, opt Options) ([]byte, bool) {
 
 // render executes a page template: the page at rel, in the layout.
 func (rd *renderer) render(rel, tmpl, title, nav string, charts bool, data any) ([]byte, error) {
-	t := pages[tmpl]
-	pg := rd.page(rel, title, nav, charts, data)
-	f, err := rd.frame(t, pg)
-	if err != nil {
-		return nil, fmt.Errorf("render %s: %w", rel, err)
-	}
-	pg.Frame = f
 	b := buffers.Get().(*bytes.Buffer)
 	defer buffers.Put(b)
 	b.Reset()
-	if err := t.ExecuteTemplate(b, "layout", pg); err != nil {
+	if err := pages[tmpl].ExecuteTemplate(b, "layout", rd.page(rel, title, nav, charts, data)); err != nil {
 		return nil, fmt.Errorf("render %s: %w", rel, err)
 	}
 	return bytes.Clone(b.Bytes()), nil
@@ -360,55 +345,6 @@ func (rd *renderer) render(rel, tmpl, title, nav string, charts bool, data any) 
 // buffers hold pages while they are drawn: a page grows its buffer many
 // times, and each page then costs one allocation of its exact size.
 var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// frame is the part of the layout around a page's content that depends
-// only on the page's folder depth, its tab and whether it has charts: the
-// layout's "head", "top" and "foot" templates. Each frame is drawn once for
-// the site and goes into every page it fits as HTML that html/template
-// escaped for the very place it goes, between elements; a page's own title,
-// address and content are drawn by the layout as usual. Nothing is cut out
-// of rendered text, so no user text can move the frame or be moved by it,
-// as marker strings in a pipeline name once could.
-//
-// The frame is drawn once because of measurement. BenchmarkRender (every
-// page of 10,000 deals, two cores, runs alternated on a busy machine) took
-// 0.33–0.58 s with deal pages written by hand, 0.83–1.37 s with the whole
-// layout drawn for every page, and 0.58–1.12 s with the frame drawn once:
-// about 2.6 and 2 times the hand-written time. From the 0.39 s that the
-// hand-written pages take on a quiet machine, that is about 1.0 s and 0.8 s,
-// and ten times that at 100,000 deals, where a build may spend about 10 s
-// drawing pages: the whole layout would use all of it, the frame leaves a
-// fifth.
-type frame struct{ Head, Top, Foot template.HTML }
-
-type frameKey struct {
-	root, nav string
-	charts    bool
-}
-
-// frame returns the frame of the page pg, drawing it with t the first time.
-func (rd *renderer) frame(t *template.Template, pg page) (frame, error) {
-	key := frameKey{pg.Root, pg.Nav, pg.Charts}
-	rd.framesMu.Lock()
-	f, ok := rd.frames[key]
-	rd.framesMu.Unlock()
-	if ok {
-		return f, nil
-	}
-	var parts [3]template.HTML
-	for i, name := range []string{"head", "top", "foot"} {
-		var b strings.Builder
-		if err := t.ExecuteTemplate(&b, name, pg); err != nil {
-			return frame{}, err
-		}
-		parts[i] = template.HTML(b.String())
-	}
-	f = frame{Head: parts[0], Top: parts[1], Foot: parts[2]}
-	rd.framesMu.Lock()
-	rd.frames[key] = f
-	rd.framesMu.Unlock()
-	return f, nil
-}
 
 // page returns what the layout needs for the page at rel.
 func (rd *renderer) page(rel, title, nav string, charts bool, data any) page {

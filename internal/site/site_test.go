@@ -310,31 +310,3 @@ func TestChartsGroupSmallCategories(t *testing.T) {
 		t.Errorf("lost reasons chart: %s", l)
 	}
 }
-
-// A frame drawn once serves every page with its depth, tab and charts: each
-// page is the same as when its own frame is drawn for it alone, so the
-// frame's templates use nothing else of a page.
-func TestFrameSharedByPages(t *testing.T) {
-	all := map[string]string{}
-	for id, src := range deals {
-		all[id] = src
-	}
-	for id, src := range oddDeals {
-		all[id] = src
-	}
-	for _, opt := range []Options{{}, {ECharts: []byte("//"), BaseURL: "https://pipeline.example/sub/", EditBase: "https://github.com/acme/sales/edit/main/"}} {
-		files, in := build(t, pipeline, all, opt)
-		for _, p := range files.Paths() {
-			if !strings.HasSuffix(p, ".html") {
-				continue
-			}
-			alone, ok, err := New(in, opt).File(p)
-			if err != nil || !ok {
-				t.Fatalf("File(%s): ok %v, %v", p, ok, err)
-			}
-			if !bytes.Equal(alone, files[p]) {
-				t.Errorf("%s differs when its frame is drawn for it alone", p)
-			}
-		}
-	}
-}
