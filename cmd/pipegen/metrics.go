@@ -3,10 +3,8 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 
 	"github.com/pipegen/pipegen/internal/metrics"
 	"github.com/pipegen/pipegen/internal/metricstable"
@@ -58,7 +56,7 @@ reported on: fix what pipegen check prints first.`,
 			}
 			r := metrics.Compute(proj.Repo, opt)
 			if *formatFlag == "json" {
-				return writeJSON(e.stdout, r)
+				return r.WriteJSON(e.stdout)
 			}
 			return metricstable.Write(e.stdout, proj.Repo.Pipeline.Name, r)
 		}
@@ -92,11 +90,4 @@ func parseWindowFlags(asOf, from, to string) (windowFlags, error) {
 	w.asOf = cmp.Or(a, t)
 	w.from = f
 	return w, nil
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
 }

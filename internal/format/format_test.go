@@ -92,3 +92,11 @@ func TestFieldAndChange(t *testing.T) {
 		t.Errorf("DaysOrNone = %q", got)
 	}
 }
+
+func TestTimes(t *testing.T) {
+	for in, want := range map[metrics.Ratio]string{{V: 1.53, Valid: true}: "1.5×", {V: 10.94, Valid: true}: "10.9×", {V: 0, Valid: true}: "0.0×", {}: None} {
+		if got := Times(in); got != want {
+			t.Errorf("Times(%v) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package format
 
 import (
 	"math"
+	"strconv"
 
 	"github.com/pipegen/pipegen/internal/metrics"
 	"github.com/pipegen/pipegen/internal/model"
@@ -115,4 +116,12 @@ func Change(cur, prev metrics.Field, currency string, s Style) (d Delta, ok bool
 	d.Text += magnitude(cur.Kind, math.Abs(diff), currency, s, " pts")
 	d.Good = (d.Sign > 0) == cur.HigherIsBetter
 	return d, true
+}
+
+// Times writes a ratio as a multiple: a coverage of 1.53 is "1.5×".
+func Times(r metrics.Ratio) string {
+	if !r.Valid {
+		return None
+	}
+	return strconv.FormatFloat(roundTo(r.V, 1), 'f', 1, 64) + "×"
 }

@@ -580,7 +580,7 @@ func (s *snapshot) lists() ([]Stuck, []Overdue) {
 				DaysOverdue: int(s.win.To - f.d.ExpectedClose), Value: f.d.Value})
 		}
 	}
-	stuck = sortByDays(stuck, func(x Stuck) int { return x.DaysInStage - x.RotAfter }, func(x Stuck) string { return x.ID })
+	stuck = sortByDays(stuck, Stuck.DaysOver, func(x Stuck) string { return x.ID })
 	overdue = sortByDays(overdue, func(x Overdue) int { return x.DaysOverdue }, func(x Overdue) string { return x.ID })
 	return stuck, overdue
 }

@@ -35,6 +35,15 @@ type DealRow struct {
 	Deal                                    *model.Deal
 }
 
+// CycleDays is the number of days from the deal's creation to its close;
+// 0 for an open deal.
+func (d *DealRow) CycleDays() int {
+	if d.Closed.IsZero() {
+		return 0
+	}
+	return int(d.Closed - d.Created)
+}
+
 // Stay is a deal's time in one stage: from the day it entered to the day it
 // left, or to the report's day for the current stage (Current).
 type Stay struct {
@@ -65,6 +74,8 @@ type Review struct {
 	Moves       []ReviewMove
 	Won, Lost   []ReviewMove
 	BecameStuck []ReviewStuck
+	// WonValue and LostValue are the values of the deals won and lost.
+	WonValue, LostValue model.Money
 }
 
 // ReviewMove is one stage move in the window.
@@ -221,8 +232,10 @@ func (s *snapshot) review() Review {
 				switch st.Type {
 				case model.Won:
 					rv.Won = append(rv.Won, mv)
+					rv.WonValue += mv.Value
 				case model.Lost:
 					rv.Lost = append(rv.Lost, mv)
+					rv.LostValue += mv.Value
 				}
 			}
 		}

@@ -82,6 +82,12 @@ func TestDetails(t *testing.T) {
 	if len(rv.Won) != 1 || rv.Won[0].Deal != "a" || len(rv.Lost) != 2 || rv.Lost[0].Reason != "budget" {
 		t.Errorf("won %+v lost %+v", rv.Won, rv.Lost)
 	}
+	if want := rv.Won[0].Value; rv.WonValue != want {
+		t.Errorf("won value = %v, want %v", rv.WonValue, want)
+	}
+	if want := rv.Lost[0].Value + rv.Lost[1].Value; rv.LostValue != want || want == 0 {
+		t.Errorf("lost value = %v, want %v (the two lost deals)", rv.LostValue, want)
+	}
 	if len(rv.BecameStuck) != 0 {
 		t.Errorf("became stuck = %+v, want none (i has been stuck since 10-21)", rv.BecameStuck)
 	}

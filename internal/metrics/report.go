@@ -6,6 +6,7 @@ package metrics
 
 import (
 	"encoding/json"
+	"io"
 	"math"
 	"strconv"
 
@@ -30,6 +31,16 @@ type Report struct {
 	// Overdue lists the open deals past their expected close, most overdue
 	// first; it is for the site and is not part of the JSON.
 	Overdue []Overdue `json:"-"`
+}
+
+// WriteJSON writes the report in the shape of METRICS.md, indented, with
+// text as written (no HTML escaping): what pipegen metrics --format json
+// prints and what metrics.json holds.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
 }
 
 // Window is a span of days, both ends included.
@@ -137,6 +148,10 @@ type Stuck struct {
 	DaysInStage int    `json:"days_in_stage"`
 	RotAfter    int    `json:"rot_after"`
 }
+
+// DaysOver is how many days the deal has been in its stage beyond
+// rot_after: how late it is, the order of the stuck list.
+func (s Stuck) DaysOver() int { return s.DaysInStage - s.RotAfter }
 
 // Overdue is an open deal whose expected close is before the as-of date.
 type Overdue struct {

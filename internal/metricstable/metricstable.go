@@ -74,11 +74,7 @@ func Write(w io.Writer, name string, r *metrics.Report) error {
 			if t.Owner != nil {
 				owner = *t.Owner
 			}
-			coverage := format.None
-			if t.Coverage.Valid {
-				coverage = fmt.Sprintf("%.1f×", t.Coverage.V)
-			}
-			targets.Add(t.Period, owner, format.Money(t.Revenue, cur), format.Money(t.WonValue, cur), format.Rate(t.Attainment), format.Money(t.Forecast, cur), coverage)
+			targets.Add(t.Period, owner, format.Money(t.Revenue, cur), format.Money(t.WonValue, cur), format.Rate(t.Attainment), format.Money(t.Forecast, cur), format.Times(t.Coverage))
 		}
 		targets.Write(w)
 	}
@@ -90,7 +86,7 @@ func Write(w io.Writer, name string, r *metrics.Report) error {
 	}
 	stuck := format.Table{Header: []string{"Deal", "Stage", "Days in stage", "Rot after", "Over by"}, Right: []bool{false, false, true, true, true}}
 	for _, s := range r.Stuck {
-		stuck.Add(s.ID, s.Stage, format.Int(s.DaysInStage), format.Int(s.RotAfter), format.Int(s.DaysInStage-s.RotAfter))
+		stuck.Add(s.ID, s.Stage, format.Int(s.DaysInStage), format.Int(s.RotAfter), format.Int(s.DaysOver()))
 	}
 	stuck.Write(w)
 	return nil

@@ -61,7 +61,7 @@ func (rd *renderer) dealView(p string, d metrics.DealRow) (*dealView, error) {
 		Stuck: d.Stuck, Overdue: d.Overdue, Contacts: d.Deal.Contacts,
 	}
 	if !d.Closed.IsZero() {
-		data.CycleDays = format.Int(int(d.Closed - d.Created))
+		data.CycleDays = format.Int(d.CycleDays())
 	}
 	if d.ExpectedClose.IsZero() {
 		data.ExpectedClose = format.None

@@ -5,10 +5,8 @@ package site
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"html/template"
-	"io"
 	"io/fs"
 	"sort"
 	"strconv"
@@ -36,7 +34,6 @@ type Input struct {
 // parallel; an owner's report when its page is first drawn.
 func Prepare(repo *model.Repo, opt metrics.Options) Input {
 	in := Input{Repo: repo}
-	repo.Pipeline.Index() // before the two computations share it
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -389,18 +386,10 @@ func (rd *renderer) stageName(id string) string {
 
 func (rd *renderer) metricsJSON() ([]byte, error) {
 	var b bytes.Buffer
-	if err := writeJSON(&b, rd.r); err != nil {
+	if err := rd.r.WriteJSON(&b); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
-}
-
-// writeJSON writes v as pipegen metrics --format json does.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
 }
 
 // rel returns the relative path from the page at from to the file at to,

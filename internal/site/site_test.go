@@ -140,7 +140,7 @@ func TestNumbersMatchReport(t *testing.T) {
 		t.Errorf("index.html lacks the open value tile")
 	}
 	var metricsJSON bytes.Buffer
-	if err := writeJSON(&metricsJSON, in.Report); err != nil {
+	if err := in.Report.WriteJSON(&metricsJSON); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(files["metrics.json"], metricsJSON.Bytes()) {

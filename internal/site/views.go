@@ -113,10 +113,7 @@ func (rd *renderer) targetRows(targets []metrics.Target) []targetRow {
 			who = rd.ownerName(*t.Owner)
 		}
 		row := targetRow{Period: t.Period, Who: who, Revenue: rd.money(t.Revenue), Won: rd.money(t.WonValue),
-			Attainment: format.Rate(t.Attainment), Forecast: rd.money(t.Forecast), Coverage: format.None}
-		if t.Coverage.Valid {
-			row.Coverage = fmt.Sprintf("%.1f×", t.Coverage.V)
-		}
+			Attainment: format.Rate(t.Attainment), Forecast: rd.money(t.Forecast), Coverage: format.Times(t.Coverage)}
 		if t.Attainment.Valid {
 			row.AttainmentPct = int(math.Min(100, math.Max(0, math.Round(t.Attainment.V*100))))
 		}
@@ -218,7 +215,7 @@ func (rd *renderer) index() ([]byte, error) {
 	for _, s := range r.Stuck[:min(len(r.Stuck), listLimit)] {
 		row := rows[s.ID]
 		data.StuckRows = append(data.StuckRows, linkRow{Href: dealPath(s.ID), Title: row.Title, Stage: rd.stageName(s.Stage),
-			Days: format.Int(s.DaysInStage), Over: format.Int(s.DaysInStage-s.RotAfter) + " days", Owner: rd.ownerName(row.Owner)})
+			Days: format.Int(s.DaysInStage), Over: format.Int(s.DaysOver()) + " days", Owner: rd.ownerName(row.Owner)})
 	}
 	for _, o := range r.Overdue[:min(len(r.Overdue), listLimit)] {
 		data.OverdueRows = append(data.OverdueRows, linkRow{Href: dealPath(o.ID), Title: rows[o.ID].Title, Stage: rd.stageName(o.Stage),
@@ -443,17 +440,10 @@ func (rd *renderer) review() ([]byte, error) {
 		}
 		return out
 	}
-	sum := func(ms []metrics.ReviewMove) string {
-		var t model.Money
-		for _, m := range ms {
-			t += m.Value
-		}
-		return rd.money(t)
-	}
 	data := struct {
 		New, Moves, Won, Lost, Stuck []linkRow
 		WonValue, LostValue          string
-	}{Moves: moveRows(rv.Moves), Won: moveRows(rv.Won), Lost: moveRows(rv.Lost), WonValue: sum(rv.Won), LostValue: sum(rv.Lost)}
+	}{Moves: moveRows(rv.Moves), Won: moveRows(rv.Won), Lost: moveRows(rv.Lost), WonValue: rd.money(rv.WonValue), LostValue: rd.money(rv.LostValue)}
 	for _, id := range rv.New {
 		d := rows[id]
 		data.New = append(data.New, linkRow{Href: dealPath(id), Title: d.Title, Date: d.Created.String(), Owner: rd.ownerName(d.Owner), Value: rd.money(d.Value)})
