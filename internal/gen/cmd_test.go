@@ -3,8 +3,6 @@ package gen
 import (
 	"os"
 	"testing"
-
-	"github.com/pipegen/pipegen/internal/model"
 )
 
 // TestWriteForBenchmarks writes a generated repository for whole-command
@@ -23,8 +21,7 @@ func TestWriteForBenchmarks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	end, _ := model.ParseDate("2026-11-27")
-	if err := Write(dir, Options{Seed: 1, Deals: n, End: end, Months: 24}); err != nil {
+	if err := Write(dir, Options{Seed: 1, Deals: n, End: BenchEnd, Months: 24}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -11,23 +11,11 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/pipegen/pipegen/internal/gen"
-	"github.com/pipegen/pipegen/internal/model"
 )
-
-// benchRepo writes a generated repository of n deals once per benchmark.
-func benchRepo(b *testing.B, n int) string {
-	b.Helper()
-	dir := b.TempDir()
-	end, _ := model.ParseDate("2026-11-27")
-	if err := gen.Write(dir, gen.Options{Seed: 1, Deals: n, End: end, Months: 24}); err != nil {
-		b.Fatal(err)
-	}
-	return dir
-}
 
 // BenchmarkLoad reads and parses every file of a 10,000-deal repository.
 func BenchmarkLoad(b *testing.B) {
-	dir := benchRepo(b, 10000)
+	dir := gen.BenchRepo(b, 10000, 24)
 	b.ResetTimer()
 	for range b.N {
 		if _, _, err := Load(dir); err != nil {
@@ -40,7 +28,7 @@ func BenchmarkLoad(b *testing.B) {
 // same files read and decoded with go-yaml into generic maps on every core,
 // with no positions, no checks and no model.
 func BenchmarkParseFloor(b *testing.B) {
-	dir := benchRepo(b, 10000)
+	dir := gen.BenchRepo(b, 10000, 24)
 	files, _, err := DealFiles(dir)
 	if err != nil {
 		b.Fatal(err)

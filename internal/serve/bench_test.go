@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	"github.com/pipegen/pipegen/internal/gen"
-	"github.com/pipegen/pipegen/internal/model"
 )
 
 // BenchmarkSaveToReload measures the time from saving a deal file to the
@@ -30,11 +29,7 @@ func BenchmarkSaveToPage(b *testing.B) { benchSave(b, "/index.html") }
 func benchSave(b *testing.B, page string) {
 	for _, n := range gen.BenchSizes(1000, 10000) {
 		b.Run(fmt.Sprintf("deals=%d", n), func(b *testing.B) {
-			dir := b.TempDir()
-			end, _ := model.ParseDate("2026-11-27")
-			if err := gen.Write(dir, gen.Options{Seed: 1, Deals: n, End: end, Months: 18}); err != nil {
-				b.Fatal(err)
-			}
+			dir := gen.BenchRepo(b, n, 18)
 			var deal string
 			filepath.WalkDir(filepath.Join(dir, "deals"), func(p string, e os.DirEntry, err error) error {
 				if deal == "" && err == nil && !e.IsDir() {
@@ -50,7 +45,7 @@ func benchSave(b *testing.B, page string) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			srv := New(Options{Dir: dir, AsOf: end})
+			srv := New(Options{Dir: dir, AsOf: gen.BenchEnd})
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() { done <- srv.Run(ctx, ln) }()
@@ -97,12 +92,8 @@ func benchSave(b *testing.B, page string) {
 // BenchmarkRebuild measures one incremental rebuild after one deal changed,
 // without the watcher's debounce.
 func BenchmarkRebuild(b *testing.B) {
-	dir := b.TempDir()
-	end, _ := model.ParseDate("2026-11-27")
-	if err := gen.Write(dir, gen.Options{Seed: 1, Deals: 10000, End: end, Months: 18}); err != nil {
-		b.Fatal(err)
-	}
-	srv := New(Options{Dir: dir, AsOf: end})
+	dir := gen.BenchRepo(b, 10000, 18)
+	srv := New(Options{Dir: dir, AsOf: gen.BenchEnd})
 	srv.Rebuild(nil, true)
 	var deal string
 	filepath.WalkDir(filepath.Join(dir, "deals"), func(p string, e os.DirEntry, err error) error {

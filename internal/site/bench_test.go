@@ -7,21 +7,15 @@ import (
 	"github.com/pipegen/pipegen/internal/gen"
 	"github.com/pipegen/pipegen/internal/load"
 	"github.com/pipegen/pipegen/internal/metrics"
-	"github.com/pipegen/pipegen/internal/model"
 )
 
 func benchInput(b *testing.B, n int) Input {
 	b.Helper()
-	dir := b.TempDir()
-	end, _ := model.ParseDate("2026-11-27")
-	if err := gen.Write(dir, gen.Options{Seed: 1, Deals: n, End: end, Months: 24}); err != nil {
-		b.Fatal(err)
-	}
-	repo, _, err := load.Load(dir)
+	repo, _, err := load.Load(gen.BenchRepo(b, n, 24))
 	if err != nil {
 		b.Fatal(err)
 	}
-	return Prepare(repo, metrics.Options{AsOf: end})
+	return Prepare(repo, metrics.Options{AsOf: gen.BenchEnd})
 }
 
 // BenchmarkRender renders every page of a 10,000-deal site in memory.
