@@ -1,6 +1,8 @@
 package edit
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -27,37 +29,25 @@ func readBack(t *testing.T, s string) (block, flowStage, flowReason string) {
 }
 
 func TestScalar(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"lead", "lead"},
-		{"Northwind — analytics suite", "Northwind — analytics suite"},
-		{"Café Zürich", "Café Zürich"},
-		{"no-decision", "no-decision"},
-		{"0123", `"0123"`},
-		{"2026-01-02", `"2026-01-02"`},
-		{"-1", `"-1"`},
-		{".inf", `".inf"`},
-		{"yes", `"yes"`},
-		{"Null", `"Null"`},
-		{"", `""`},
-		{" lead", `" lead"`},
-		{"a: b", `"a: b"`},
-		{"a #b", `"a #b"`},
-		{"[x]", `"[x]"`},
-		{"x, y", `"x, y"`},
-		{`say "hi"`, `"say \"hi\""`},
-		{"<b>&", `"<b>&"`},
-		{"a\u2028b", `"a\u2028b"`},
-		{"line\nbreak", `"line\nbreak"`},
-	}
-	for _, tt := range tests {
-		if got := Scalar(tt.in); got != tt.want {
-			t.Errorf("Scalar(%q) = %s, want %s", tt.in, got, tt.want)
+	// Written as they are: words, with spaces between them, in any script.
+	plain := []string{"lead", "Northwind — analytics suite", "Café Zürich", "no-decision", "Acme_2"}
+	// Quoted: what YAML would read as another type or as structure, text
+	// with YAML's punctuation, spaces at the ends, line breaks.
+	quoted := []string{"0123", "2026-01-02", "-1", ".inf", "yes", "Null", "", " lead", "a: b", "a #b", "[x]", "x, y",
+		`say "hi"`, "<b>&", "a\u2028b", "line\nbreak", "tab\there"}
+	for _, in := range append(plain, quoted...) {
+		want := in
+		if !slices.Contains(plain, in) {
+			want = strconv.Quote(in)
 		}
-		if tt.in == "" {
+		if got := Scalar(in); got != want {
+			t.Errorf("Scalar(%q) = %s, want %s", in, got, want)
+		}
+		if in == "" {
 			continue
 		}
-		if b, fs, fr := readBack(t, tt.in); b != tt.in || fs != tt.in || fr != tt.in {
-			t.Errorf("Scalar(%q) reads back as %q (block), %q, %q (flow)", tt.in, b, fs, fr)
+		if b, fs, fr := readBack(t, in); b != in || fs != in || fr != in {
+			t.Errorf("Scalar(%q) reads back as %q (block), %q, %q (flow)", in, b, fs, fr)
 		}
 	}
 }

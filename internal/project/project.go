@@ -6,6 +6,7 @@
 package project
 
 import (
+	"slices"
 	"time"
 
 	"github.com/pipegen/pipegen/internal/check"
@@ -73,21 +74,13 @@ func Check(repo *model.Repo, diags []diag.Diagnostic, opt Options) *Project {
 }
 
 // Errors returns the diagnostics that are errors, in order.
-func (p *Project) Errors() []diag.Diagnostic { return errorsOf(p.Diagnostics) }
+func (p *Project) Errors() []diag.Diagnostic {
+	return slices.DeleteFunc(slices.Clone(p.Diagnostics), func(d diag.Diagnostic) bool { return d.Severity != diag.Error })
+}
 
 // HasErrors reports whether any diagnostic is an error: the repository is
 // then not reported on.
 func (p *Project) HasErrors() bool { return diag.HasErrors(p.Diagnostics) }
-
-func errorsOf(ds []diag.Diagnostic) []diag.Diagnostic {
-	var errs []diag.Diagnostic
-	for _, d := range ds {
-		if d.Severity == diag.Error {
-			errs = append(errs, d)
-		}
-	}
-	return errs
-}
 
 // CheckDeal checks the text of one deal file (rel is its slash path in the
 // repository) against a pipeline, as it would be checked in the
@@ -96,11 +89,5 @@ func errorsOf(ds []diag.Diagnostic) []diag.Diagnostic {
 func CheckDeal(p *model.Pipeline, rel string, src []byte, opt Options) []diag.Diagnostic {
 	d, diags := load.ParseDeal(rel, load.DealID(rel), src)
 	proj := Check(&model.Repo{Pipeline: p, Deals: []*model.Deal{d}}, diags, opt)
-	var errs []diag.Diagnostic
-	for _, x := range proj.Errors() {
-		if x.File == rel {
-			errs = append(errs, x)
-		}
-	}
-	return errs
+	return slices.DeleteFunc(proj.Errors(), func(x diag.Diagnostic) bool { return x.File != rel })
 }

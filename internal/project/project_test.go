@@ -14,13 +14,7 @@ import (
 	"github.com/pipegen/pipegen/internal/model"
 )
 
-const pipelineSrc = `name: Test
-currency: USD
-stages:
-  - {id: lead, probability: 0.1}
-  - {id: won, type: won}
-  - {id: lost, type: lost}
-`
+const pipelineSrc = "name: Test\ncurrency: USD\nstages: [{id: lead, probability: 0.1}, {id: won, type: won}, {id: lost, type: lost}]\n"
 
 func date(s string) model.Date {
 	d, err := model.ParseDate(s)
