@@ -219,10 +219,10 @@ func DealFiles(dir string) ([]string, []diag.Diagnostic, error) {
 				Hint:    "keep deals as regular files and folders inside the repository"})
 			return nil
 		}
-		switch classify(rel) {
-		case dealFile:
+		switch Classify(rel) {
+		case DealFile:
 			files = append(files, rel)
-		case wrongExtension:
+		case WrongExtension:
 			ext := path.Ext(rel)
 			diags = append(diags, diag.Diagnostic{File: rel, Severity: diag.Error, Code: "wrong-extension",
 				Message: fmt.Sprintf("%s is not read: deal files end in .yaml", rel),
@@ -237,36 +237,43 @@ func DealFiles(dir string) ([]string, []diag.Diagnostic, error) {
 	return files, diags, nil
 }
 
-// fileKind is what pipegen makes of a file in the repository.
-type fileKind int
+// FileKind is what pipegen makes of a file in the repository.
+type FileKind int
 
 const (
-	notRead        fileKind = iota // not a deal: outside deals/, hidden, or another kind of file
-	dealFile                       // a deal, read and checked
-	wrongExtension                 // named like a deal but not read: reported
+	NotRead        FileKind = iota // not a deal: outside deals/, hidden, or another kind of file
+	DealFile                       // a deal, read and checked
+	WrongExtension                 // named like a deal but not read: reported
 )
 
-// classify says what a file is (rel is its slash path in the repository):
-// the one rule for which files are deals, used for folders on disk and for
-// the files of a git revision alike. A file or folder whose name starts
-// with a dot is hidden (.git, editors' swap files).
-func classify(rel string) fileKind {
+// Classify says what a file is (rel is its slash path in the repository):
+// the one rule for which files are deals, used for folders on disk, for the
+// files of a git revision and for the preview's file events alike.
+func Classify(rel string) FileKind {
 	under, ok := strings.CutPrefix(rel, DealsDir+"/")
-	if !ok {
-		return notRead
-	}
-	for part := range strings.SplitSeq(under, "/") {
-		if part == "" || hidden(part) {
-			return notRead
-		}
+	if !ok || Hidden(rel) {
+		return NotRead
 	}
 	switch ext := path.Ext(under); {
 	case ext == dealExt:
-		return dealFile
+		return DealFile
 	case strings.EqualFold(ext, ".yml") || strings.EqualFold(ext, dealExt):
-		return wrongExtension
+		return WrongExtension
 	}
-	return notRead
+	return NotRead
+}
+
+// Hidden reports whether a path under deals/ is hidden, or inside a hidden
+// folder: a name that starts with a dot (.git, editors' swap files) is
+// never read.
+func Hidden(rel string) bool {
+	under, _ := strings.CutPrefix(rel, DealsDir+"/")
+	for part := range strings.SplitSeq(under, "/") {
+		if part == "" || hidden(part) {
+			return true
+		}
+	}
+	return false
 }
 
 func hidden(name string) bool { return strings.HasPrefix(name, ".") }
@@ -313,7 +320,7 @@ func (l Loader) FromFiles(files map[string][]byte) (*model.Repo, []diag.Diagnost
 	}
 	var names []string
 	for name := range files {
-		if classify(name) == dealFile {
+		if Classify(name) == DealFile {
 			names = append(names, name)
 		}
 	}

@@ -407,6 +407,11 @@ func TestAgreesWithCheck(t *testing.T) {
 	}
 	p.expect("/deals/bolt.html", "Bolt", 200)
 
+	// A deal whose name looks like an editor's temporary file is still a
+	// deal to check, so to the preview too.
+	writeFile(t, filepath.Join(p.dir, "deals", "#odd.yaml"), dealYAML("Odd", 1))
+	p.expect("/deals.html", "Odd", 200)
+
 	outside := t.TempDir()
 	writeFile(t, filepath.Join(outside, "x.yaml"), dealYAML("Outside", 1))
 	if err := os.Symlink(outside, filepath.Join(p.dir, "deals", "linked")); err != nil {

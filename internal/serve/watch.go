@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"io/fs"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -65,13 +66,18 @@ func (w *watcher) addTree(root string) {
 	})
 }
 
-// ignored reports whether an event is about a file pipegen does not read:
-// dotfiles and editor temporaries (vim's .swp and 4913, emacs' #x# and ~).
-func ignored(name string) bool {
-	base := filepath.Base(name)
-	return strings.HasPrefix(base, ".") || strings.HasSuffix(base, "~") || base == "4913" ||
-		strings.HasPrefix(base, "#") || strings.HasSuffix(base, ".swp") || strings.HasSuffix(base, ".swx") ||
-		strings.HasSuffix(base, ".tmp")
+// ignored reports whether an event under deals/ (rel is its slash path in
+// the repository) is about something check never reads: a hidden file or
+// folder, or an editor's temporary file (vim's 4913, emacs' #x# and ~,
+// .tmp) that is not a deal file — load decides which files are deals.
+func ignored(rel string) bool {
+	if load.Hidden(rel) {
+		return true
+	}
+	base := path.Base(rel)
+	temp := strings.HasSuffix(base, "~") || base == "4913" || strings.HasPrefix(base, "#") ||
+		strings.HasSuffix(base, ".swp") || strings.HasSuffix(base, ".swx") || strings.HasSuffix(base, ".tmp")
+	return temp && load.Classify(rel) == load.NotRead
 }
 
 // run sends one change per burst of relevant events until ctx ends.
@@ -138,7 +144,7 @@ func (w *watcher) run(ctx context.Context, out chan<- change) {
 // relevant returns the path of an event relative to the repository, when it
 // concerns pipeline.yaml or something under deals/.
 func (w *watcher) relevant(ev fsnotify.Event) (string, bool) {
-	if ev.Op == fsnotify.Chmod || ignored(ev.Name) {
+	if ev.Op == fsnotify.Chmod {
 		return "", false
 	}
 	rel, err := filepath.Rel(w.dir, ev.Name)
@@ -146,7 +152,10 @@ func (w *watcher) relevant(ev fsnotify.Event) (string, bool) {
 		return "", false
 	}
 	rel = filepath.ToSlash(rel)
-	if rel == load.PipelineFile || rel == load.DealsDir || strings.HasPrefix(rel, load.DealsDir+"/") {
+	switch {
+	case rel == load.PipelineFile || rel == load.DealsDir:
+		return rel, true
+	case strings.HasPrefix(rel, load.DealsDir+"/") && !ignored(rel):
 		return rel, true
 	}
 	return "", false
