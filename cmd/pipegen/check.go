@@ -62,11 +62,14 @@ pipeline.yaml) set to a later date, dates up to it are accepted.`,
 			}
 			diags := proj.Diagnostics
 			if *base != "" {
-				old, err := repoAt(e, *dir, *base)
+				old, oldDiags, err := repoAt(e, *dir, *base)
 				if err != nil {
 					return err
 				}
-				diags = append(diags, check.Base(proj.Repo, old, *allowRewrite)...)
+				// A deal that was broken at REV had no valid history to
+				// keep: completing it is a fix, not a rewrite.
+				usable, _ := project.Usable(old, oldDiags, proj.Repo.Pipeline, project.Options{AsOf: proj.AsOf})
+				diags = append(diags, check.Base(proj.Repo, usable, *allowRewrite)...)
 				diag.Sort(diags)
 			}
 			if err := writeDiagnostics(e, *dir, *format, diags, len(proj.Repo.Deals)); err != nil {
@@ -146,16 +149,17 @@ func writeDiagnostics(e *env, dir, format string, diags []diag.Diagnostic, deals
 func sourceReader(e *env, dir string) diag.Sources { return diag.DirSources(dir, e.loader.Limit()) }
 
 // repoAt parses the pipeline repository in dir as it was at git revision
-// rev. A revision that cannot be read is a usage error, with a hint.
-func repoAt(e *env, dir, rev string) (*model.Repo, error) {
+// rev, with the problems of its files. A revision that cannot be read is a
+// usage error, with a hint.
+func repoAt(e *env, dir, rev string) (*model.Repo, []diag.Diagnostic, error) {
 	files, err := gitrev.Files(dir, rev)
 	var ge *gitrev.Error
 	if errors.As(err, &ge) {
-		return nil, &usageError{msg: "--base: " + ge.Msg, hint: ge.Hint}
+		return nil, nil, &usageError{msg: "--base: " + ge.Msg, hint: ge.Hint}
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	repo, _ := e.loader.FromFiles(files)
-	return repo, nil
+	repo, diags := e.loader.FromFiles(files)
+	return repo, diags, nil
 }

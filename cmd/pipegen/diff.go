@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/pipegen/pipegen/internal/diff"
+	"github.com/pipegen/pipegen/internal/project"
 )
 
 var diffCommand = &command{
@@ -41,7 +42,7 @@ The repository must pass pipegen check first.`,
 			if err != nil {
 				return err
 			}
-			old, err := repoAt(e, *dir, *base)
+			old, oldDiags, err := repoAt(e, *dir, *base)
 			if err != nil {
 				return err
 			}
@@ -49,7 +50,9 @@ The repository must pass pipegen check first.`,
 			if err != nil {
 				return err
 			}
-			c := diff.Compare(old, head.Repo, head.AsOf)
+			usable, skipped := project.Usable(old, oldDiags, head.Repo.Pipeline, project.Options{AsOf: head.AsOf})
+			c := diff.Compare(usable, head.Repo, head.AsOf)
+			c.Skipped = append(c.Skipped, skipped...)
 			switch *formatFlag {
 			case "markdown":
 				return diff.WriteMarkdown(e.stdout, c)

@@ -24,6 +24,9 @@ type Change struct {
 	Lost         []Move         `json:"lost"`
 	ValueChanges []ValueChange  `json:"value_changes"`
 	Metrics      []MetricChange `json:"metrics"`
+	// Skipped lists the files of the base that have errors and were left
+	// out of the comparison.
+	Skipped []string `json:"skipped"`
 }
 
 // Totals are the open pipeline at one side.
@@ -81,6 +84,7 @@ func Compare(base, head *model.Repo, asOf model.Date) *Change {
 		AsOf: asOf, Currency: rh.Currency,
 		Before: totals(rb.Current), After: totals(rh.Current),
 		Added: []Deal{}, Moved: []Move{}, Won: []Move{}, Lost: []Move{}, ValueChanges: []ValueChange{}, Metrics: []MetricChange{},
+		Skipped: []string{},
 	}
 	was := make(map[string]*metrics.DealRow, len(db.Deals))
 	for i := range db.Deals {

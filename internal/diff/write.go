@@ -29,6 +29,14 @@ func WriteMarkdown(w io.Writer, c *Change) error {
 	fmt.Fprintf(b, "| Open deals | %d | %d | %s |\n", c.Before.OpenDeals, c.After.OpenDeals, signedInt(c.After.OpenDeals-c.Before.OpenDeals))
 	fmt.Fprintf(b, "| Open value | %s | %s | %s |\n", money(c.Before.OpenValue), money(c.After.OpenValue), signedMoney(c.After.OpenValue-c.Before.OpenValue, c.Currency))
 	fmt.Fprintf(b, "| Weighted value | %s | %s | %s |\n\n", money(c.Before.WeightedValue), money(c.After.WeightedValue), signedMoney(c.After.WeightedValue-c.Before.WeightedValue, c.Currency))
+	if len(c.Skipped) > 0 {
+		files := make([]string, len(c.Skipped))
+		for i, f := range c.Skipped {
+			files[i] = md(f)
+		}
+		fmt.Fprintf(b, "> **Note:** %s at the base have errors and are left out of the comparison (a deal among them shows as added): %s\n\n",
+			filesCount(len(files)), strings.Join(files, ", "))
+	}
 	if c.Empty() {
 		fmt.Fprintf(b, "No deal changes.\n")
 		return b.Flush()
@@ -85,6 +93,9 @@ func WriteText(w io.Writer, c *Change) error {
 	fmt.Fprintf(b, "open deals      %d → %d (%s)\n", c.Before.OpenDeals, c.After.OpenDeals, signedInt(c.After.OpenDeals-c.Before.OpenDeals))
 	fmt.Fprintf(b, "open value      %s → %s (%s)\n", money(c.Before.OpenValue), money(c.After.OpenValue), signedMoney(c.After.OpenValue-c.Before.OpenValue, c.Currency))
 	fmt.Fprintf(b, "weighted value  %s → %s (%s)\n", money(c.Before.WeightedValue), money(c.After.WeightedValue), signedMoney(c.After.WeightedValue-c.Before.WeightedValue, c.Currency))
+	for _, f := range c.Skipped {
+		fmt.Fprintf(b, "note   %s has errors at the base and is left out of the comparison\n", f)
+	}
 	if c.Empty() {
 		fmt.Fprintf(b, "no deal changes\n")
 		return b.Flush()
@@ -105,6 +116,13 @@ func WriteText(w io.Writer, c *Change) error {
 		fmt.Fprintf(b, "value  %s: %s → %s\n", v.ID, moneyOrNone(v.Before, c.Currency), moneyOrNone(v.After, c.Currency))
 	}
 	return b.Flush()
+}
+
+func filesCount(n int) string {
+	if n == 1 {
+		return "1 file"
+	}
+	return fmt.Sprintf("%d files", n)
 }
 
 func signedInt(n int) string {

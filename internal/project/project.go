@@ -91,3 +91,33 @@ func CheckDeal(p *model.Pipeline, rel string, src []byte, opt Options) []diag.Di
 	proj := Check(&model.Repo{Pipeline: p, Deals: []*model.Deal{d}}, diags, opt)
 	return slices.DeleteFunc(proj.Errors(), func(x diag.Diagnostic) bool { return x.File != rel })
 }
+
+// Usable returns the part of a repository that passes check, for comparing
+// with: a git revision's files are data, and a broken deal at the base of a
+// pull request must not stop the comparison. Deals with errors are left
+// out and their files listed in skipped. When the revision's pipeline.yaml
+// has errors, its deals are checked against fallback (the pipeline now)
+// instead.
+func Usable(repo *model.Repo, diags []diag.Diagnostic, fallback *model.Pipeline, opt Options) (usable *model.Repo, skipped []string) {
+	brokenPipeline := slices.ContainsFunc(diags, func(d diag.Diagnostic) bool {
+		return d.Severity == diag.Error && d.File == repo.Pipeline.File
+	})
+	if brokenPipeline {
+		repo = &model.Repo{Pipeline: fallback, Deals: repo.Deals}
+		diags = slices.DeleteFunc(slices.Clone(diags), func(d diag.Diagnostic) bool { return d.File == load.PipelineFile })
+		skipped = append(skipped, load.PipelineFile)
+	}
+	broken := map[string]bool{}
+	for _, d := range Check(repo, diags, opt).Errors() {
+		broken[d.File] = true
+	}
+	usable = &model.Repo{Pipeline: repo.Pipeline}
+	for _, d := range repo.Deals {
+		if broken[d.File] {
+			skipped = append(skipped, d.File)
+			continue
+		}
+		usable.Deals = append(usable.Deals, d)
+	}
+	return usable, skipped
+}
