@@ -423,3 +423,34 @@ func TestAgreesWithCheck(t *testing.T) {
 	}
 	p.expect("/deals/acme.html", "Acme", 200)
 }
+
+// The preview answers only requests for localhost or an IP address, so
+// that a web page whose host name resolves to 127.0.0.1 (DNS rebinding)
+// cannot read it.
+func TestHostHeader(t *testing.T) {
+	p := startPreview(t, map[string]string{"pipeline.yaml": testPipeline, "deals/acme.yaml": dealYAML("Acme", 100)})
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(p.url, "http://"))
+	for host, want := range map[string]int{
+		"127.0.0.1:" + port: 200, "localhost:" + port: 200, "LOCALHOST.:" + port: 200, "app.localhost:" + port: 200,
+		"[::1]:" + port: 200, "192.168.1.20:" + port: 200, "127.0.0.1": 200,
+		"attacker.example:" + port: 403, "attacker.example": 403, "localhost.attacker.example": 403,
+	} {
+		req, err := http.NewRequest("GET", p.url+"/deals.csv", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("Host %q: %d, want %d", host, resp.StatusCode, want)
+		}
+		if want == 403 && strings.Contains(string(body), "Acme") {
+			t.Errorf("Host %q: the response holds deal data", host)
+		}
+	}
+}

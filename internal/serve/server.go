@@ -17,6 +17,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
 	"path"
 	"strconv"
 	"strings"
@@ -185,6 +186,10 @@ var reloadJS []byte
 
 // ServeHTTP serves the current build.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !allowedHost(r.Host) {
+		http.Error(w, "pipegen serve answers only requests for localhost or an IP address", http.StatusForbidden)
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -223,6 +228,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.send(w, r, p, pg.body)
 	}
+}
+
+// allowedHost reports whether a request's Host names the preview itself:
+// localhost or an IP address. A page on another site that points its own
+// host name at 127.0.0.1 (DNS rebinding) could otherwise read the preview,
+// deals.csv included; an IP address cannot be rebound.
+func allowedHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	_, err := netip.ParseAddr(host)
+	return err == nil
 }
 
 // page renders a file of this build once, however many requests ask.
