@@ -454,3 +454,23 @@ func TestHostHeader(t *testing.T) {
 		}
 	}
 }
+
+// Requests for paths the site does not have are answered without being
+// remembered: 100,000 distinct missing URLs used to take the preview from
+// 14 MB to 1 GB.
+func TestMissingPathsAreNotKept(t *testing.T) {
+	p := startPreview(t, map[string]string{"pipeline.yaml": testPipeline, "deals/acme.yaml": dealYAML("Acme", 100)})
+	for i := range 2000 {
+		if code, _ := p.get(fmt.Sprintf("/deals/missing-%d.html", i)); code != 404 {
+			t.Fatalf("missing page: %d, want 404", code)
+		}
+	}
+	if code, _ := p.get("/deals/acme.html"); code != 200 {
+		t.Fatalf("a deal page: %d", code)
+	}
+	kept := 0
+	p.srv.state.Load().pages.Range(func(any, any) bool { kept++; return true })
+	if kept != 1 {
+		t.Errorf("%d pages kept after 2,000 missing paths and one deal page, want 1", kept)
+	}
+}

@@ -75,7 +75,6 @@ type state struct {
 type page struct {
 	once sync.Once
 	body []byte
-	etag string
 	ok   bool
 	err  error
 }
@@ -249,6 +248,9 @@ func allowedHost(hostport string) bool {
 
 // page renders a file of this build once, however many requests ask.
 func (st *state) page(p string) *page {
+	if !st.site.Has(p) {
+		return &page{} // not kept: a request for any path must not grow memory
+	}
 	v, _ := st.pages.LoadOrStore(p, &page{})
 	pg := v.(*page)
 	pg.once.Do(func() { pg.body, pg.ok, pg.err = st.site.File(p) })

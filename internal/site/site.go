@@ -268,35 +268,7 @@ func (s *Site) Paths() []string {
 // File renders one file of the site; ok is false when the site has no
 // such file.
 func (s *Site) File(p string) (content []byte, ok bool, err error) {
-	rd := s.rd
-	var step func() ([]byte, error)
-	switch {
-	case p == "index.html":
-		step = rd.index
-	case dealsPage(p) > 0 && dealsPage(p) <= s.dealPages():
-		step = func() ([]byte, error) { return rd.dealsIndex(dealsPage(p), s.dealPages()) }
-	case strings.HasPrefix(p, "deals/") && strings.HasSuffix(p, ".html"):
-		if i, ok := s.deals[strings.TrimSuffix(strings.TrimPrefix(p, "deals/"), ".html")]; ok {
-			step = func() ([]byte, error) { return rd.dealPage(s.in.Details.Deals[i]) }
-		}
-	case p == "owners.html":
-		step = rd.ownersIndex
-	case strings.HasPrefix(p, "owners/") && strings.HasSuffix(p, ".html"):
-		if i, ok := s.owners[strings.TrimSuffix(strings.TrimPrefix(p, "owners/"), ".html")]; ok {
-			step = func() ([]byte, error) { return rd.ownerPage(s.in.Report.Owners[i]) }
-		}
-	case p == "stages.html":
-		step = rd.stages
-	case p == "review.html":
-		step = rd.review
-	case p == "metrics.json":
-		step = rd.metricsJSON
-	case p == "deals.csv":
-		step = func() ([]byte, error) { return dealsCSV(s.in.Details.Deals) }
-	case strings.HasPrefix(p, "assets/"):
-		b, ok := Asset(p, s.opt)
-		return b, ok, nil
-	}
+	step := s.step(p)
 	if step == nil {
 		return nil, false, nil
 	}
@@ -304,6 +276,44 @@ func (s *Site) File(p string) (content []byte, ok bool, err error) {
 		return nil, false, err
 	}
 	return content, true, nil
+}
+
+// Has reports whether the site has a file at p, without drawing it.
+func (s *Site) Has(p string) bool { return s.step(p) != nil }
+
+// step returns what draws the file at p, or nil when the site has no such
+// file.
+func (s *Site) step(p string) func() ([]byte, error) {
+	rd := s.rd
+	switch {
+	case p == "index.html":
+		return rd.index
+	case dealsPage(p) > 0 && dealsPage(p) <= s.dealPages():
+		return func() ([]byte, error) { return rd.dealsIndex(dealsPage(p), s.dealPages()) }
+	case strings.HasPrefix(p, "deals/") && strings.HasSuffix(p, ".html"):
+		if i, ok := s.deals[strings.TrimSuffix(strings.TrimPrefix(p, "deals/"), ".html")]; ok {
+			return func() ([]byte, error) { return rd.dealPage(s.in.Details.Deals[i]) }
+		}
+	case p == "owners.html":
+		return rd.ownersIndex
+	case strings.HasPrefix(p, "owners/") && strings.HasSuffix(p, ".html"):
+		if i, ok := s.owners[strings.TrimSuffix(strings.TrimPrefix(p, "owners/"), ".html")]; ok {
+			return func() ([]byte, error) { return rd.ownerPage(s.in.Report.Owners[i]) }
+		}
+	case p == "stages.html":
+		return rd.stages
+	case p == "review.html":
+		return rd.review
+	case p == "metrics.json":
+		return rd.metricsJSON
+	case p == "deals.csv":
+		return func() ([]byte, error) { return dealsCSV(s.in.Details.Deals) }
+	case strings.HasPrefix(p, "assets/"):
+		if b, ok := Asset(p, s.opt); ok {
+			return func() ([]byte, error) { return b, nil }
+		}
+	}
+	return nil
 }
 
 // assetNames are the static files of every site, under assets/.
