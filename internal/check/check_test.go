@@ -166,6 +166,8 @@ func TestDealRules(t *testing.T) {
 			[]want{{line: 5, col: 14, code: "bad-probability", msg: "probability 1.5 is outside 0..1"}}},
 		{"opened more than sent", deal("emails:\n  sent: 3\n  opened: 5\n", lead),
 			[]want{{line: 7, col: 11, code: "bad-emails", msg: "emails.opened (5) is more than emails.sent (3)"}}},
+		{"opened without sent", deal("emails:\n  opened: 11\n", lead),
+			[]want{{line: 6, col: 11, code: "bad-emails", msg: "emails.opened (11) is given without emails.sent"}}},
 		{"unknown stage", deal("", lead+"  - {stage: qualifed, date: 2026-09-03}\n"),
 			[]want{{line: 7, col: 13, code: "unknown-stage", msg: `unknown stage "qualifed" — did you mean "qualified"?`}}},
 		{"first entry not an entry stage", deal("", "  - {stage: proposal, date: 2026-09-02}\n"),

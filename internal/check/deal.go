@@ -29,6 +29,11 @@ func (c *checker) deal(d *model.Deal, stagesOK bool) {
 	if e := d.Emails; e.Set && e.OpenedPos.Line > 0 && e.SentPos.Line > 0 && e.Opened > e.Sent {
 		c.errorf(f, e.OpenedPos, "bad-emails", fmt.Sprintf("opened counts emails that were opened, so it is at most sent (%d)", e.Sent),
 			"emails.opened (%d) is more than emails.sent (%d)", e.Opened, e.Sent)
+	} else if e.Set && e.OpenedPos.Line > 0 && e.SentPos.Line == 0 && e.Opened > 0 {
+		// Without sent, the open rate would count opens of emails never
+		// counted as sent (550 % on the dashboard).
+		c.errorf(f, e.OpenedPos, "bad-emails", "add sent: with the number of emails sent, which opened is part of",
+			"emails.opened (%d) is given without emails.sent", e.Opened)
 	}
 	if len(d.Notes) > model.MaxText {
 		c.report(diag.Warning, f, d.Pos.Notes, "long-text", "keep notes to a few paragraphs; link to longer documents",
