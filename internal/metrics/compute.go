@@ -236,6 +236,16 @@ func (s *snapshot) add(t *tally, f *fact, qualified int) {
 	}
 }
 
+// qualification is the share of the cohort that reached the qualified
+// stage q; undefined when the pipeline has no such stage (a single open
+// stage and no qualified_stage), rather than a misleading 0 %.
+func qualification(q int, t tally) Ratio {
+	if q < 0 {
+		return Ratio{}
+	}
+	return ratio(float64(t.cohortQualified), float64(t.cohort))
+}
+
 func (s *snapshot) qualifiedIndex() int {
 	if k, ok := s.p.StageIndex(s.p.Qualified()); ok {
 		return k
@@ -274,7 +284,7 @@ func (s *snapshot) kpis() KPIs {
 		StuckDeals:            t.stuck,
 		OverdueDeals:          t.overdue,
 		Leads:                 t.leads,
-		QualificationRate:     ratio(float64(t.cohortQualified), float64(t.cohort)),
+		QualificationRate:     qualification(q, t),
 		LeadConversionRate:    ratio(float64(t.cohortWon), float64(t.cohort)),
 		WonDeals:              t.won,
 		LostDeals:             t.lost,

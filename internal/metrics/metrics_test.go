@@ -492,3 +492,17 @@ func orderedKeys(t *testing.T, b []byte) string {
 	}
 	return strings.Join(keys, " ")
 }
+
+// With a single open stage and no qualified_stage, the pipeline has no
+// qualified stage: the qualification rate is undefined, not 0 %.
+func TestQualificationWithoutQualifiedStage(t *testing.T) {
+	r := repo(t, "name: P\ncurrency: USD\nstages: [{id: lead, probability: 0.1}, {id: won, type: won}, {id: lost, type: lost}]\n",
+		map[string]string{"a": "title: A\nowner: ann\nvalue: 10\nhistory:\n  - {stage: lead, date: 2026-11-02}\n  - {stage: won, date: 2026-11-20}\n"})
+	k := Compute(r, Options{AsOf: date(t, "2026-11-27")}).Current
+	if k.QualificationRate.Valid {
+		t.Errorf("qualification rate = %v, want undefined", k.QualificationRate)
+	}
+	if !sameRatio(k.LeadConversionRate, ok(1)) {
+		t.Errorf("lead conversion = %v, want 1 (the one cohort deal was won)", k.LeadConversionRate)
+	}
+}
