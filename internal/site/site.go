@@ -192,18 +192,18 @@ type Site struct {
 	in     Input
 	opt    Options
 	rd     *renderer
-	deals  map[string]int // deal id → index in in.Details.Deals
-	owners map[string]int // owner id → index in in.Report.Owners
+	deals  map[string]int // page path → index in in.Details.Deals
+	owners map[string]int // page path → index in in.Report.Owners
 }
 
 // New returns the site of an input.
 func New(in Input, opt Options) *Site {
 	s := &Site{in: in, opt: opt, rd: newRenderer(in, opt), deals: make(map[string]int, len(in.Details.Deals)), owners: map[string]int{}}
 	for i, d := range in.Details.Deals {
-		s.deals[d.ID] = i
+		s.deals[dealPath(d.ID)] = i
 	}
 	for i, o := range in.Report.Owners {
-		s.owners[o.ID] = i
+		s.owners[ownerPath(o.ID)] = i
 	}
 	return s
 }
@@ -291,13 +291,13 @@ func (s *Site) step(p string) func() ([]byte, error) {
 	case dealsPage(p) > 0 && dealsPage(p) <= s.dealPages():
 		return func() ([]byte, error) { return rd.dealsIndex(dealsPage(p), s.dealPages()) }
 	case strings.HasPrefix(p, "deals/") && strings.HasSuffix(p, ".html"):
-		if i, ok := s.deals[strings.TrimSuffix(strings.TrimPrefix(p, "deals/"), ".html")]; ok {
+		if i, ok := s.deals[p]; ok {
 			return func() ([]byte, error) { return rd.dealPage(s.in.Details.Deals[i]) }
 		}
 	case p == "owners.html":
 		return rd.ownersIndex
 	case strings.HasPrefix(p, "owners/") && strings.HasSuffix(p, ".html"):
-		if i, ok := s.owners[strings.TrimSuffix(strings.TrimPrefix(p, "owners/"), ".html")]; ok {
+		if i, ok := s.owners[p]; ok {
 			return func() ([]byte, error) { return rd.ownerPage(s.in.Report.Owners[i]) }
 		}
 	case p == "stages.html":
@@ -375,10 +375,6 @@ func (rd *renderer) page(rel, title, nav string, charts bool, data any) page {
 // root is the way back from the page at rel to the site's root: "", "../"…
 func root(rel string) string { return strings.Repeat("../", strings.Count(rel, "/")) }
 
-// dealPath is the site path of a deal's page.
-func dealPath(id string) string { return "deals/" + id + ".html" }
-
-func ownerPath(id string) string { return "owners/" + id + ".html" }
 
 func (rd *renderer) ownerName(id string) string {
 	if o, ok := rd.owner[id]; ok && o.Name != "" {

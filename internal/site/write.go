@@ -111,6 +111,11 @@ type dirWriter struct {
 func newDirWriter(root string) *dirWriter { return &dirWriter{root: root} }
 
 func (w *dirWriter) file(p string, b []byte) error {
+	// The last guard: file names are made safe where they are made, and
+	// nothing is ever written outside the site's folder.
+	if !filepath.IsLocal(filepath.FromSlash(p)) || strings.Contains(p, `\`) {
+		return fmt.Errorf("refusing to write %q: not a path inside the site", p)
+	}
 	full := filepath.Join(w.root, filepath.FromSlash(p))
 	dir := filepath.Dir(full)
 	if _, done := w.dirs.Load(dir); !done {

@@ -1,0 +1,46 @@
+package site
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestFileNames(t *testing.T) {
+	tests := []struct{ id, deal, owner string }{
+		{"acme-renewal", "deals/acme-renewal.html", "owners/acme-renewal.html"},
+		{"emea/de/bolt_2", "deals/emea/de/bolt_2.html", "owners/emea~2fde~2fbolt_2.html"},
+		{"Acme.v2", "deals/Acme.v2.html", "owners/~41cme~2ev2.html"},
+		{"../index", "deals/~2e~2e/index.html", "owners/~2e~2e~2findex.html"},
+		{"a#b?c%d~e", "deals/a~23b~3fc~25d~7ee.html", "owners/a~23b~3fc~25d~7ee.html"},
+		{"café", "deals/caf~c3~a9.html", "owners/caf~c3~a9.html"},
+		{"", "deals/~.html", "owners/~.html"},
+	}
+	for _, tt := range tests {
+		if got := dealPath(tt.id); got != tt.deal {
+			t.Errorf("dealPath(%q) = %q, want %q", tt.id, got, tt.deal)
+		}
+		if got := ownerPath(tt.id); got != tt.owner {
+			t.Errorf("ownerPath(%q) = %q, want %q", tt.id, got, tt.owner)
+		}
+	}
+}
+
+// Whatever the string, its file name is short, plain and its own.
+func FuzzFileName(f *testing.F) {
+	for _, s := range []string{"ann", "Ann", "../../x", strings.Repeat("é", 200), "a\x00b", "~41nn"} {
+		f.Add(s, "ann")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		for _, keepUpper := range []bool{true, false} {
+			na, nb := fileName(a, keepUpper), fileName(b, keepUpper)
+			if len(na) > maxName || na == "." || na == ".." || strings.ContainsFunc(na, func(r rune) bool {
+				return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.~", r))
+			}) {
+				t.Errorf("fileName(%q, %v) = %q", a, keepUpper, na)
+			}
+			if a != b && na == nb {
+				t.Errorf("fileName(%q) = fileName(%q) = %q", a, b, na)
+			}
+		}
+	})
+}
