@@ -375,7 +375,6 @@ func (rd *renderer) page(rel, title, nav string, charts bool, data any) page {
 // root is the way back from the page at rel to the site's root: "", "../"…
 func root(rel string) string { return strings.Repeat("../", strings.Count(rel, "/")) }
 
-
 func (rd *renderer) ownerName(id string) string {
 	if o, ok := rd.owner[id]; ok && o.Name != "" {
 		return o.Name
