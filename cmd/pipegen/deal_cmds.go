@@ -74,6 +74,9 @@ reported and nothing is written. It never replaces an existing file.`,
 			}.Text()
 			slug := edit.Slug(*title)
 			rel := uniquePath(*dir, slug)
+			if problem := load.Folders(*dir, rel); problem != nil {
+				return reportErrors(e, *dir, []diag.Diagnostic{*problem}, nil)
+			}
 			if errs := project.CheckDeal(p, rel, text, project.Options{}); len(errs) > 0 {
 				return reportErrors(e, *dir, errs, text)
 			}
@@ -119,12 +122,16 @@ formatting stay exactly as they were.`,
 			}
 			rel := "deals/" + id + ".yaml"
 			full := filepath.Join(*dir, filepath.FromSlash(rel))
-			src, err := os.ReadFile(full)
+			src, problem, err := e.loader.ReadForEdit(*dir, rel)
 			if errors.Is(err, iofs.ErrNotExist) {
 				return &usageError{msg: fmt.Sprintf("no deal %q: %s does not exist", id, rel), hint: "give the deal's id: its path under deals/ without .yaml"}
 			}
-			if err != nil {
-				return err
+			if problem != nil {
+				return reportErrors(e, *dir, []diag.Diagnostic{*problem}, nil)
+			}
+			if info, err := os.Stat(full); err == nil && info.Mode().Perm()&0o200 == 0 {
+				return reportErrors(e, *dir, []diag.Diagnostic{{File: rel, Severity: diag.Error, Code: "read-only",
+					Message: rel + " is read-only", Hint: "make it writable first (chmod u+w) if it is meant to change"}}, nil)
 			}
 			p, pd := e.loader.ReadPipeline(*dir)
 			if diag.HasErrors(pd) {

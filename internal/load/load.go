@@ -119,6 +119,51 @@ func (l Loader) ReadDeal(dir, rel string) (*model.Deal, []diag.Diagnostic) {
 	return ParseDeal(rel, DealID(rel), src)
 }
 
+// ReadForEdit reads a deal file that new or move is about to write, by the
+// rules check reads files by — a regular file within the size limit — and,
+// since the file will be written, every folder on the way from dir must be
+// a real folder, never a link that leads outside the repository. A missing
+// file is a problem with fs.ErrNotExist behind it (errors.Is(err, ...)).
+func (l Loader) ReadForEdit(dir, rel string) ([]byte, *diag.Diagnostic, error) {
+	if problem := Folders(dir, rel); problem != nil {
+		return nil, problem, nil
+	}
+	src, problem := l.readFile(dir, rel)
+	if problem != nil {
+		return nil, &problem.Diagnostic, problem.err
+	}
+	return src, nil, nil
+}
+
+// Folders checks the folders on the way from dir to the file at rel (a
+// slash path): each that exists must be a folder, not a symbolic link. A
+// folder that does not exist yet is fine: it will be made.
+func Folders(dir, rel string) *diag.Diagnostic {
+	parts := strings.Split(rel, "/")
+	at := dir
+	for i, part := range parts[:len(parts)-1] {
+		at = filepath.Join(at, part)
+		info, err := os.Lstat(at)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		folder := strings.Join(parts[:i+1], "/")
+		d := &diag.Diagnostic{File: rel, Severity: diag.Error, Code: "not-regular"}
+		switch {
+		case err != nil:
+			d.Code, d.Message, d.Hint = "unreadable", fmt.Sprintf("cannot read %s: %v", folder, unwrapPath(err)), "check the folder's permissions"
+		case info.Mode()&fs.ModeSymlink != 0:
+			d.Message, d.Hint = folder+" is a symbolic link, which pipegen does not follow", "keep deals as regular files and folders inside the repository"
+		case !info.IsDir():
+			d.Message, d.Hint = folder+" is not a folder", "deals live in folders under deals/"
+		default:
+			continue
+		}
+		return d
+	}
+	return nil
+}
+
 // fileProblem is a diagnostic about a whole file, with the error behind it.
 type fileProblem struct {
 	diag.Diagnostic
