@@ -5,12 +5,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/pipegen/pipegen/internal/load"
 	"github.com/pipegen/pipegen/internal/metrics"
 	"github.com/pipegen/pipegen/internal/model"
 	"github.com/pipegen/pipegen/internal/site"
@@ -55,7 +57,7 @@ a public CDN, checked by its hash.`,
 			if err != nil {
 				return err
 			}
-			lib, err := echartsLibrary(*dir, *echarts)
+			lib, err := echartsLibrary(e, *dir, *echarts)
 			if err != nil {
 				return err
 			}
@@ -80,19 +82,66 @@ a public CDN, checked by its hash.`,
 	},
 }
 
+// maxEChartsSize bounds the charting library that is read: the pinned
+// release is about a megabyte.
+const maxEChartsSize = 4 << 20
+
 // echartsLibrary returns the local charting library to ship with the site:
-// the flag's file, else the repository's node_modules copy, else nil (CDN).
-func echartsLibrary(dir, flagPath string) ([]byte, error) {
+// the flag's file, else the repository's node_modules copy, else nil (the
+// pages load the pinned release from the CDN, checked by its hash). The
+// repository's copy is code that would run on every chart page, and anyone
+// who can edit the repository can commit it: it is taken only when it is a
+// regular file, reached without links, that is exactly the pinned release.
+func echartsLibrary(e *env, dir, flagPath string) ([]byte, error) {
 	if flagPath != "" {
-		b, err := os.ReadFile(flagPath)
+		b, err := readRegular(flagPath)
 		if err != nil {
 			return nil, &usageError{msg: fmt.Sprintf("--echarts: %v", err)}
 		}
 		return b, nil
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "node_modules", "echarts", "dist", "echarts.min.js"))
-	if errors.Is(err, fs.ErrNotExist) {
+	const rel = "node_modules/echarts/dist/echarts.min.js"
+	if _, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(rel))); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
+	}
+	why := "a folder on the way is a symbolic link"
+	if load.Folders(dir, rel) == nil {
+		b, err := readRegular(filepath.Join(dir, filepath.FromSlash(rel)))
+		switch {
+		case err != nil:
+			why = err.Error()
+		case !site.PinnedECharts(b):
+			why = "its content is not the release's"
+		default:
+			return b, nil
+		}
+	}
+	fmt.Fprintf(e.stderr, "pipegen: warning: %s is not used: %s; the pages load ECharts %s from the CDN, checked by its hash (npm ci installs the pinned copy)\n",
+		rel, why, site.EChartsVersion)
+	return nil, nil
+}
+
+// readRegular reads a regular file of at most maxEChartsSize bytes; a link,
+// a device or a pipe is refused before it is opened.
+func readRegular(path string) ([]byte, error) {
+	info, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	if info.Size() > maxEChartsSize {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, maxEChartsSize)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxEChartsSize+1))
+	if err == nil && len(b) > maxEChartsSize {
+		err = fmt.Errorf("%s is larger than %d bytes", path, maxEChartsSize)
 	}
 	return b, err
 }

@@ -43,7 +43,7 @@ It listens on loopback only, unless --addr names another address;
 			if err := isRepoDir(*dir); err != nil {
 				return err
 			}
-			lib, err := echartsLibrary(*dir, *echarts)
+			lib, err := echartsLibrary(e, *dir, *echarts)
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,8 @@ package site
 
 import (
 	"bytes"
+	"crypto/sha512"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -82,6 +84,14 @@ const (
 	EChartsCDN       = "https://cdn.jsdelivr.net/npm/echarts@" + EChartsVersion + "/dist/echarts.min.js"
 	EChartsIntegrity = "sha384-pPi0zxBAoDu6+JXW/C68UZLvBUUtU+7zonhif43rqj7pxsGyqyqzcian2Rj37Rss"
 )
+
+// PinnedECharts reports whether b is the pinned release of the charting
+// library: its SHA-384 is the integrity hash the pages check the CDN's copy
+// against.
+func PinnedECharts(b []byte) bool {
+	sum := sha512.Sum384(b)
+	return "sha384-"+base64.StdEncoding.EncodeToString(sum[:]) == EChartsIntegrity
+}
 
 // Files is a rendered site: file paths (slash-separated, relative to the
 // site's root) and their contents.
