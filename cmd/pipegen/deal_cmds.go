@@ -17,6 +17,7 @@ import (
 	"github.com/pipegen/pipegen/internal/load"
 	"github.com/pipegen/pipegen/internal/model"
 	"github.com/pipegen/pipegen/internal/project"
+	"github.com/pipegen/pipegen/internal/term"
 )
 
 var newCommand = &command{
@@ -83,7 +84,7 @@ reported and nothing is written. It never replaces an existing file.`,
 			if err := edit.Create(filepath.Join(*dir, filepath.FromSlash(rel)), text); err != nil {
 				return err
 			}
-			fmt.Fprintln(e.stdout, rel)
+			fmt.Fprintln(e.stdout, term.Clean(rel))
 			return nil
 		}
 	},
@@ -150,7 +151,7 @@ formatting stay exactly as they were.`,
 			if err := edit.Replace(full, out); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "%s: moved to %s on %s\n", rel, args[1], day)
+			fmt.Fprintf(e.stdout, "%s: moved to %s on %s\n", term.Clean(rel), term.Clean(args[1]), day)
 			return nil
 		}
 	},

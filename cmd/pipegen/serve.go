@@ -11,6 +11,7 @@ import (
 
 	"github.com/pipegen/pipegen/internal/serve"
 	"github.com/pipegen/pipegen/internal/site"
+	"github.com/pipegen/pipegen/internal/term"
 )
 
 var serveCommand = &command{
@@ -67,7 +68,7 @@ It listens on loopback only, unless --addr names another address;
 			defer stop()
 			srv.Rebuild(nil, true)
 			url := "http://" + ln.Addr().String() + "/"
-			fmt.Fprintf(e.stdout, "serving %s at %s (Ctrl-C to stop)\n", p.Name, url)
+			fmt.Fprintf(e.stdout, "serving %s at %s (Ctrl-C to stop)\n", term.Clean(p.Name), url)
 			if *open {
 				openBrowser(url)
 			}

@@ -9,8 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/pipegen/pipegen/internal/term"
 )
 
 // Sources returns the content of a file named in a diagnostic, or nil when it
@@ -78,7 +79,7 @@ func WriteText(w io.Writer, ds []Diagnostic, src Sources, opt TextOptions) error
 		if d.Severity == Warning {
 			sev = paint(yellow, "warning")
 		}
-		fmt.Fprintf(bw, "%s: %s: %s\n", paint(bold, d.Location()), sev, paint(bold, d.Message))
+		fmt.Fprintf(bw, "%s: %s: %s\n", paint(bold, term.Clean(d.Location())), sev, paint(bold, term.Clean(d.Message)))
 		if l := lines(d.File); d.Line > 0 && d.Line <= len(l) {
 			first, last := max(1, d.Line-opt.Context), min(len(l), d.Line+opt.Context)
 			width := len(fmt.Sprint(last))
@@ -91,7 +92,7 @@ func WriteText(w io.Writer, ds []Diagnostic, src Sources, opt TextOptions) error
 			}
 		}
 		if d.Hint != "" {
-			fmt.Fprintf(bw, "%s %s\n", paint(cyan, "hint:"), strings.ReplaceAll(d.Hint, "\n", "\n      "))
+			fmt.Fprintf(bw, "%s %s\n", paint(cyan, "hint:"), strings.ReplaceAll(term.Lines(d.Hint), "\n", "\n      "))
 		}
 	}
 	return bw.Flush()
@@ -147,20 +148,9 @@ func splitLines(b []byte) []string {
 		if !utf8.ValidString(l) {
 			l = strings.ToValidUTF8(l, "\uFFFD")
 		}
-		raw[i] = strings.Map(printable, l)
+		raw[i] = strings.Map(term.Rune, l)
 	}
 	return raw
-}
-
-// printable keeps control characters of a user's file out of the
-// terminal: an escape sequence in a deal must not recolour or rewrite the
-// screen of whoever runs check. Each is shown as one replacement character,
-// so columns still line up.
-func printable(r rune) rune {
-	if r == '\t' || !unicode.IsControl(r) && r != '\u2028' && r != '\u2029' {
-		return r
-	}
-	return '\uFFFD'
 }
 
 // Summary is the last line of a check: "3 errors in 2 files (61 deals checked)".
@@ -202,7 +192,7 @@ func WriteJSON(w io.Writer, ds []Diagnostic) error {
 func WriteGitHub(w io.Writer, ds []Diagnostic) error {
 	bw := bufio.NewWriter(w)
 	for _, d := range ds {
-		props := "file=" + escapeProperty(d.File)
+		props := "file=" + escapeProperty(term.Clean(d.File))
 		if d.Line > 0 {
 			props += fmt.Sprintf(",line=%d", d.Line)
 			if d.Column > 0 {
@@ -210,9 +200,9 @@ func WriteGitHub(w io.Writer, ds []Diagnostic) error {
 			}
 		}
 		props += ",title=" + escapeProperty("pipegen "+d.Code)
-		msg := d.Message
+		msg := term.Lines(d.Message)
 		if d.Hint != "" {
-			msg += "\nhint: " + d.Hint
+			msg += "\nhint: " + term.Lines(d.Hint)
 		}
 		fmt.Fprintf(bw, "::%s %s::%s\n", d.Severity, props, escapeData(msg))
 	}

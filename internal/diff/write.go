@@ -9,6 +9,7 @@ import (
 
 	"github.com/pipegen/pipegen/internal/format"
 	"github.com/pipegen/pipegen/internal/model"
+	"github.com/pipegen/pipegen/internal/term"
 )
 
 // WriteJSON writes the change as JSON.
@@ -94,26 +95,27 @@ func WriteText(w io.Writer, c *Change) error {
 	fmt.Fprintf(b, "open value      %s → %s (%s)\n", money(c.Before.OpenValue), money(c.After.OpenValue), signedMoney(c.After.OpenValue-c.Before.OpenValue, c.Currency))
 	fmt.Fprintf(b, "weighted value  %s → %s (%s)\n", money(c.Before.WeightedValue), money(c.After.WeightedValue), signedMoney(c.After.WeightedValue-c.Before.WeightedValue, c.Currency))
 	for _, f := range c.Skipped {
-		fmt.Fprintf(b, "note   %s has errors at the base and is left out of the comparison\n", f)
+		fmt.Fprintf(b, "note   %s has errors at the base and is left out of the comparison\n", term.Clean(f))
 	}
 	if c.Empty() {
 		fmt.Fprintf(b, "no deal changes\n")
 		return b.Flush()
 	}
+	t := term.Clean
 	for _, m := range c.Won {
-		fmt.Fprintf(b, "won    %s (%s), from %s\n", m.ID, money(m.Value), m.From)
+		fmt.Fprintf(b, "won    %s (%s), from %s\n", t(m.ID), money(m.Value), t(m.From))
 	}
 	for _, m := range c.Lost {
-		fmt.Fprintf(b, "lost   %s (%s), from %s, reason %s\n", m.ID, money(m.Value), m.From, orDash(m.Reason))
+		fmt.Fprintf(b, "lost   %s (%s), from %s, reason %s\n", t(m.ID), money(m.Value), t(m.From), t(orDash(m.Reason)))
 	}
 	for _, m := range c.Moved {
-		fmt.Fprintf(b, "moved  %s: %s → %s\n", m.ID, m.From, m.To)
+		fmt.Fprintf(b, "moved  %s: %s → %s\n", t(m.ID), t(m.From), t(m.To))
 	}
 	for _, d := range c.Added {
-		fmt.Fprintf(b, "added  %s (%s, %s, %s)\n", d.ID, d.Stage, d.Owner, money(d.Value))
+		fmt.Fprintf(b, "added  %s (%s, %s, %s)\n", t(d.ID), t(d.Stage), t(d.Owner), money(d.Value))
 	}
 	for _, v := range c.ValueChanges {
-		fmt.Fprintf(b, "value  %s: %s → %s\n", v.ID, moneyOrNone(v.Before, c.Currency), moneyOrNone(v.After, c.Currency))
+		fmt.Fprintf(b, "value  %s: %s → %s\n", t(v.ID), moneyOrNone(v.Before, c.Currency), moneyOrNone(v.After, c.Currency))
 	}
 	return b.Flush()
 }

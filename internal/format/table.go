@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/pipegen/pipegen/internal/term"
 )
 
 // Table lays out rows of cells in aligned columns for the terminal, under a
@@ -15,8 +17,14 @@ type Table struct {
 	rows   [][]string
 }
 
-// Add adds a row.
-func (t *Table) Add(cells ...string) { t.rows = append(t.rows, cells) }
+// Add adds a row. Cells are user text (names, ids), so each is cleaned
+// for the terminal.
+func (t *Table) Add(cells ...string) {
+	for i, c := range cells {
+		cells[i] = term.Clean(c)
+	}
+	t.rows = append(t.rows, cells)
+}
 
 // Write writes the table.
 func (t *Table) Write(w io.Writer) {

@@ -10,12 +10,13 @@ import (
 	"github.com/pipegen/pipegen/internal/format"
 	"github.com/pipegen/pipegen/internal/metrics"
 	"github.com/pipegen/pipegen/internal/model"
+	"github.com/pipegen/pipegen/internal/term"
 )
 
 // Write writes the report of the pipeline called name.
 func Write(w io.Writer, name string, r *metrics.Report) error {
 	cur := r.Currency
-	fmt.Fprintf(w, "%s — as of %s\n", name, r.AsOf)
+	fmt.Fprintf(w, "%s — as of %s\n", term.Clean(name), r.AsOf)
 	fmt.Fprintf(w, "Window %s … %s (%d days), compared with %s … %s\n\n", r.Window.From, r.Window.To, r.Window.Days(), r.PreviousWindow.From, r.PreviousWindow.To)
 
 	kpis := format.Table{Header: []string{"KPI", "This window", "Previous", "Change"}, Right: []bool{false, true, true, true}}
