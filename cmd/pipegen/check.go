@@ -95,6 +95,9 @@ func parseDateFlag(name, value string) (model.Date, error) {
 	if err != nil {
 		return 0, &usageError{msg: fmt.Sprintf("--%s: %v", name, err), hint: "write the date as YYYY-MM-DD"}
 	}
+	if d < model.FirstDate || d > model.LastDate {
+		return 0, &usageError{msg: fmt.Sprintf("--%s %s is outside the years pipegen works with, %s to %s", name, value, model.FirstDate, model.LastDate)}
+	}
 	return d, nil
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -52,6 +53,9 @@ func parseSize(s string) (int64, error) {
 		}
 	}
 	n, err := strconv.ParseInt(num, 10, 64)
+	if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(num, "-") {
+		return 0, fmt.Errorf("more than the largest limit, 1GiB")
+	}
 	if err != nil || n <= 0 {
 		return 0, fmt.Errorf("not a positive size")
 	}

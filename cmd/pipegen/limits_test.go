@@ -38,3 +38,13 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+// A size too large for any number says so, rather than "not a positive
+// size".
+func TestParseSizeTooLarge(t *testing.T) {
+	for _, in := range []string{"99999999999999999999", "99999999999999999999GiB", "2GiB"} {
+		if _, err := parseSize(in); err == nil || err.Error() != "more than the largest limit, 1GiB" {
+			t.Errorf("parseSize(%q) error = %v, want the largest limit", in, err)
+		}
+	}
+}

@@ -39,8 +39,8 @@ reported on: fix what pipegen check prints first.`,
 			if *formatFlag != "table" && *formatFlag != "json" {
 				return &usageError{msg: fmt.Sprintf("unknown format %q", *formatFlag), hint: "use --format table or json"}
 			}
-			if *funnelDays < 0 {
-				return &usageError{msg: "--funnel-days must be 1 or more"}
+			if *funnelDays < 0 || *funnelDays > model.MaxDays {
+				return &usageError{msg: fmt.Sprintf("--funnel-days must be from 1 to %d", model.MaxDays)}
 			}
 			w, err := parseWindowFlags(*asOf, *from, *to)
 			if err != nil {

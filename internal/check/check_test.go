@@ -286,7 +286,7 @@ func TestPipelineRules(t *testing.T) {
 		{"open stage without probability warns", strings.Replace(basePipeline, "    probability: 0.8\n", "", 1),
 			[]want{{line: 20, col: 9, code: "no-probability", msg: `open stage "negotiation" has no probability`}}},
 		{"funnel_days zero", "funnel_days: 0\n" + basePipeline,
-			[]want{{line: 1, col: 14, code: "bad-setting", msg: "funnel_days must be at least 1"}}},
+			[]want{{line: 1, col: 14, code: "bad-setting", msg: "funnel_days must be between 1 and 3650 days"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -391,6 +391,10 @@ func (d *decoder) count(n ast.Node, field string) (int, bool) {
 		return 0, false
 	}
 	v, err := strconv.Atoi(s)
+	if errors.Is(err, strconv.ErrRange) && s[0] != '-' {
+		d.errorf(posOf(n), "bad-number", "write a whole number of a sensible size, like "+field+": 12", "%s: %s is too large", field, s)
+		return 0, false
+	}
 	if err != nil || v < 0 || (len(s) > 1 && s[0] == '0') {
 		d.errorf(posOf(n), "bad-number", "write a whole number of 0 or more, like "+field+": 12", "%s: %q is not a whole number of 0 or more", field, s)
 		return 0, false

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -79,8 +80,9 @@ func (d *decoder) pipelineField(p *model.Pipeline, key string, kp model.Pos, v a
 	case "funnel_days":
 		pos.FunnelDays = valuePos(v, kp)
 		if n, ok := d.count(v, key); ok {
-			if n == 0 {
-				d.errorf(pos.FunnelDays, "bad-setting", "write a number of days of 1 or more, like funnel_days: 365", "funnel_days must be at least 1")
+			if n < 1 || n > model.MaxDays {
+				d.errorf(pos.FunnelDays, "bad-setting", fmt.Sprintf("write a number of days from 1 to %d, like funnel_days: 365", model.MaxDays),
+					"funnel_days must be between 1 and %d days", model.MaxDays)
 			} else {
 				p.FunnelDays = n
 			}
@@ -193,6 +195,11 @@ func (d *decoder) stage(n ast.Node) (model.Stage, bool) {
 			probBroken = d.fieldBroken()
 		case "rot_after":
 			s.RotAfter, s.HasRotAfter = d.count(v, "rot_after")
+			if s.HasRotAfter && s.RotAfter > model.MaxDays {
+				d.errorf(valuePos(v, kp), "bad-setting", fmt.Sprintf("write a number of days up to %d, like rot_after: 14", model.MaxDays),
+					"rot_after must be at most %d days", model.MaxDays)
+				s.RotAfter, s.HasRotAfter = 0, false
+			}
 			s.RotAfterPos = valuePos(v, kp)
 		case "entry":
 			s.Entry, _ = d.boolean(v, "entry")

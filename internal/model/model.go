@@ -226,3 +226,16 @@ const (
 // parsers slow down on long pathological text, and a note is a few
 // paragraphs. check warns about longer ones.
 const MaxText = 64 << 10
+
+// MaxDays bounds every span of days a user sets (funnel_days, rot_after,
+// --funnel-days): ten years is more than any sales pipeline looks back,
+// and the bound keeps date arithmetic far from overflowing.
+const MaxDays = 3650
+
+// FirstDate and LastDate bound the dates given on the command line: a
+// window or a previous window computed from a date outside them would
+// leave the calendar.
+var (
+	FirstDate, _ = NewDate(1900, 1, 1)
+	LastDate, _  = NewDate(2199, 12, 31)
+)

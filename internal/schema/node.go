@@ -3,6 +3,8 @@ package schema
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/pipegen/pipegen/internal/model"
 )
 
 // node is one JSON Schema. Its fields are printed in this order, so that a
@@ -147,6 +149,11 @@ func fraction(desc string) *node {
 // whole is a whole number of at least min.
 func whole(desc string, min float64) *node {
 	return &node{Type: "integer", Description: desc, Minimum: num(min)}
+}
+
+// days is a whole number of days, 0 to model.MaxDays.
+func days(desc string) *node {
+	return &node{Type: "integer", Description: desc, Minimum: num(0), Maximum: num(model.MaxDays)}
 }
 
 func num(f float64) *float64 { return &f }
