@@ -25,8 +25,21 @@ type Move struct {
 
 // AppendMove returns src with m added as the last entry of its history, in
 // the style of the entries already there (block or flow), with the same
-// indentation and line endings.
+// indentation and line endings. The result is read back before it is
+// returned: unless it is exactly the old deal plus the new last move, it
+// is an error, and nothing should be written.
 func AppendMove(src []byte, m Move) ([]byte, error) {
+	out, err := appendMove(src, m)
+	if err != nil {
+		return nil, err
+	}
+	if err := verifyAppend(src, out, m); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func appendMove(src []byte, m Move) ([]byte, error) {
 	f, err := parser.ParseBytes(src, 0)
 	if err != nil {
 		return nil, fmt.Errorf("the deal does not parse: %w", err)

@@ -128,3 +128,25 @@ func FuzzAppendMove(f *testing.F) {
 		}
 	})
 }
+
+// A file whose layout the insertion does not foresee is refused, never
+// changed wrongly: the new entry used to land inside a quoted value that
+// runs over several lines, or in the notes of a file with CR line endings,
+// while move reported success.
+func TestAppendMoveVerifiesTheResult(t *testing.T) {
+	m := Move{Stage: "qualified", Date: date("2026-02-01")}
+	for name, src := range map[string]string{
+		"multi-line quoted reason": "title: A\nowner: ann\nhistory:\n  - stage: lead\n    date: 2026-01-02\n    reason: \"a long\n      reason\"\nnotes: x\n",
+		"CR line endings":          "title: A\rowner: ann\rhistory:\r  - stage: lead\r    date: 2026-01-02\rnotes: |\r  n\r",
+	} {
+		out, err := AppendMove([]byte(src), m)
+		if err != nil {
+			continue // refused: nothing is written
+		}
+		// Accepted: then it must be right.
+		d, _ := load.ParseDeal("deals/a.yaml", "a", out)
+		if len(d.History) != 2 || d.History[1].Stage != "qualified" || d.History[1].Date != m.Date || d.Notes != strings.TrimPrefix(d.Notes, "- stage") {
+			t.Errorf("%s: AppendMove gave a wrong file:\n%s", name, out)
+		}
+	}
+}
