@@ -34,7 +34,7 @@ or renamed, or a history whose past moves were edited or removed, is an
 error (a warning with --allow-rewrite). REV is read with git; in a shallow
 CI clone, fetch it first.
 
-A history date after today is an error. With --as-of (or as_of in
+A history date after today anywhere on Earth (UTC+14) is an error. With --as-of (or as_of in
 pipeline.yaml) set to a later date, dates up to it are accepted.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		dir := dirFlag(fs)

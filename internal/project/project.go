@@ -20,19 +20,32 @@ type Options struct {
 	// AsOf is the day asked for (--as-of); zero means as_of in
 	// pipeline.yaml, else today.
 	AsOf model.Date
-	// Today is the date today; zero means the clock's.
+	// Today is the date today, for tests; zero means the clock's, as Now
+	// says.
 	Today model.Date
+	// Now is the moment that decides today's date; zero means the clock.
+	Now time.Time
 	// Loader reads the files, with its limits.
 	Loader load.Loader
 }
 
-// today returns the date today.
-func (o Options) today() model.Date {
+// today returns the date today, in UTC (the pipeline's time zone, until
+// pipeline.yaml can name one), and the latest date it is anywhere on Earth
+// (UTC+14): a move dated today by a rep in New Zealand is not in the
+// future to a check that runs in UTC.
+func (o Options) today() (today, latest model.Date) {
 	if !o.Today.IsZero() {
-		return o.Today
+		return o.Today, o.Today
 	}
-	return model.DateOf(time.Now())
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return model.DateOf(now.UTC()), model.DateOf(now.In(easternmost))
 }
+
+// easternmost is the time zone where a day starts first (Kiribati).
+var easternmost = time.FixedZone("UTC+14", 14*60*60)
 
 // Project is a loaded and checked pipeline repository.
 type Project struct {
@@ -63,8 +76,8 @@ func Check(repo *model.Repo, diags []diag.Diagnostic, opt Options) *Project {
 	if pinned.IsZero() {
 		pinned = repo.Pipeline.AsOf
 	}
-	today := opt.today()
-	all := append(diags[:len(diags):len(diags)], check.Check(repo, check.Options{Today: today, AsOf: pinned})...)
+	today, latest := opt.today()
+	all := append(diags[:len(diags):len(diags)], check.Check(repo, check.Options{Today: latest, AsOf: pinned})...)
 	diag.Sort(all)
 	asOf := pinned
 	if asOf.IsZero() {

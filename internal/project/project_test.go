@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -132,5 +133,26 @@ func TestCheckDeal(t *testing.T) {
 	errs := CheckDeal(p, "deals/a.yaml", []byte("title: A\nowner: ann\nhistory:\n  - {stage: lead, date: 2026-11-01}\n  - {stage: qualified, date: 2026-11-02}\n"), opt)
 	if len(errs) != 1 || errs[0].Code != "unknown-stage" || errs[0].File != "deals/a.yaml" || errs[0].Line != 5 {
 		t.Errorf("a deal moved to an unknown stage: %v", errs)
+	}
+}
+
+// A move dated today anywhere on Earth is not in the future, wherever the
+// check runs; the day the numbers are computed as of is today in UTC. A rep
+// in New Zealand moving a deal in the morning used to pass check on their
+// machine and fail in CI.
+func TestTodayAnywhereOnEarth(t *testing.T) {
+	now := time.Date(2026, 11, 20, 11, 0, 0, 0, time.UTC) // 2026-11-21 00:00 in Auckland (UTC+13)
+	for moved, future := range map[string]bool{"2026-11-20": false, "2026-11-21": false, "2026-11-22": true} {
+		dir := repoDir(t, map[string]string{"pipeline.yaml": pipelineSrc, "deals/a.yaml": deal(moved)})
+		proj, err := Load(dir, Options{Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if proj.HasErrors() != future {
+			t.Errorf("a move on %s at %s: errors %v, want errors: %v", moved, now, proj.Errors(), future)
+		}
+		if proj.AsOf != date("2026-11-20") {
+			t.Errorf("as of %s, want 2026-11-20 (today in UTC)", proj.AsOf)
+		}
 	}
 }
