@@ -474,3 +474,15 @@ func TestMissingPathsAreNotKept(t *testing.T) {
 		t.Errorf("%d pages kept after 2,000 missing paths and one deal page, want 1", kept)
 	}
 }
+
+func TestReferrerPolicy(t *testing.T) {
+	p := startPreview(t, map[string]string{"pipeline.yaml": testPipeline, "deals/acme.yaml": dealYAML("Acme", 100)})
+	resp, err := http.Get(p.url + "/deals/acme.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("Referrer-Policy"); got != "no-referrer" {
+		t.Errorf("Referrer-Policy = %q, want no-referrer", got)
+	}
+}

@@ -306,6 +306,7 @@ func (s *Server) headers(w http.ResponseWriter, name string) {
 	hd.Set("Cache-Control", "no-cache")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Content-Security-Policy", site.CSP(s.opt.Site)+"; frame-ancestors 'none'")
+	hd.Set("Referrer-Policy", "no-referrer")
 }
 
 // previewPages are the pages of the preview itself: the error page of a

@@ -135,13 +135,15 @@ type page struct {
 
 // CSP returns the Content-Security-Policy of the site's pages. Chart data
 // is JSON in script elements the browser never runs; the only scripts are
-// the site's own files and, without a local copy, the pinned library.
+// the site's own files and, without a local copy, the pinned library at
+// its one address (not the whole CDN, which serves anyone's packages).
+// Images may come from the site and, for notes, from https addresses.
 func CSP(opt Options) string {
 	scripts := "'self'"
 	if opt.ECharts == nil {
-		scripts += " https://cdn.jsdelivr.net"
+		scripts += " " + EChartsCDN
 	}
-	return "default-src 'none'; script-src " + scripts + "; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'"
+	return "default-src 'none'; script-src " + scripts + "; style-src 'self' 'unsafe-inline'; img-src 'self' https:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'"
 }
 
 // renderer draws the pages of one input. It only reads what it was made
