@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/pipegen/pipegen/internal/diag"
 	"github.com/pipegen/pipegen/internal/model"
 	"github.com/pipegen/pipegen/internal/suggest"
@@ -303,15 +305,21 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// caseConflicts reports deals whose ids differ only in case: they would
-// collide on case-insensitive file systems and in the site's URLs.
+// caseConflicts reports deals whose ids differ only in case or in Unicode
+// normalisation ("café" written with one code point for é or with two):
+// they would collide on case-insensitive or normalising file systems
+// (macOS, Windows) and in the site's URLs.
 func (c *checker) caseConflicts(deals []*model.Deal) {
 	first := make(map[string]*model.Deal, len(deals))
 	for _, d := range deals {
-		k := strings.ToLower(d.ID)
+		k := strings.ToLower(norm.NFC.String(d.ID))
 		if f, ok := first[k]; ok {
+			how := "only in case"
+			if !strings.EqualFold(d.ID, f.ID) {
+				how = "only in how its accented letters are encoded (Unicode NFC and NFD)"
+			}
 			c.errorf(d.File, model.Pos{}, "case-conflict", "rename one of the two files: on macOS and Windows they are the same file",
-				"deal id %q differs from %q (%s) only in case", d.ID, f.ID, f.File)
+				"deal id %q differs from %q (%s) %s", d.ID, f.ID, f.File, how)
 			continue
 		}
 		first[k] = d

@@ -340,3 +340,13 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// café.yaml with é as one code point (NFC) and as e and a combining accent
+// (NFD) are one file on macOS: two deals would be one.
+func TestNormalisationConflict(t *testing.T) {
+	d := deal("", "  - {stage: lead, date: 2026-09-02}\n")
+	nfc, nfd := "caf\u00e9", "cafe\u0301"
+	got := run(t, basePipeline, map[string]string{nfc: d, nfd: d}, Options{})
+	match(t, got, []want{{file: "deals/" + nfc + ".yaml", code: "case-conflict",
+		msg: `deal id "` + nfc + `" differs from "` + nfd + `" (deals/` + nfd + `.yaml) only in how its accented letters are encoded (Unicode NFC and NFD)`}})
+}
