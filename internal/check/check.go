@@ -46,6 +46,7 @@ func Check(repo *model.Repo, opt Options) []diag.Diagnostic {
 	c := &checker{p: p, opt: opt, lists: lists}
 	c.pipeline()
 	c.caseConflicts(repo.Deals)
+	c.duplicates(repo.Deals)
 
 	// Deals are independent of one another: check them on every core.
 	stagesOK := len(p.Stages) > 0
@@ -303,6 +304,37 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// duplicates warns about two deal files that look like the same deal — the
+// same title, or the same company and first history entry — as a copied
+// file would: its value would count twice. It is a warning, since two deals
+// with one customer can be real; the later file is named.
+func (c *checker) duplicates(deals []*model.Deal) {
+	byTitle := map[string]*model.Deal{}
+	byStart := map[string]*model.Deal{}
+	for _, d := range deals {
+		var same *model.Deal
+		if t := strings.ToLower(strings.TrimSpace(d.Title)); t != "" {
+			if f, ok := byTitle[t]; ok {
+				same = f
+			} else {
+				byTitle[t] = d
+			}
+		}
+		if co := strings.ToLower(strings.TrimSpace(d.Company)); co != "" && len(d.History) > 0 && d.History[0].Stage != "" && !d.History[0].Date.IsZero() {
+			k := co + "\x00" + d.History[0].Stage + "\x00" + d.History[0].Date.String()
+			if f, ok := byStart[k]; ok && same == nil {
+				same = f
+			} else if !ok {
+				byStart[k] = d
+			}
+		}
+		if same != nil {
+			c.report(diag.Warning, d.File, d.Pos.Title, "duplicate-deal", "if it is a copy, delete it before it is merged; if both are real deals, give them titles that tell them apart",
+				"this deal looks like %s (%s): the same title, or the same company and first move", same.ID, same.File)
+		}
+	}
 }
 
 // caseConflicts reports deals whose ids differ only in case or in Unicode

@@ -58,9 +58,15 @@ func run(t *testing.T, pipeline string, deals map[string]string, opt Options) []
 	t.Helper()
 	p, diags := load.ParsePipeline("pipeline.yaml", []byte(pipeline))
 	repo := &model.Repo{Pipeline: p}
-	for _, name := range sortedKeys(deals) {
+	for i, name := range sortedKeys(deals) {
 		file := "deals/" + name + ".yaml"
-		d, dd := load.ParseDeal(file, name, []byte(deals[name]))
+		src := deals[name]
+		if len(deals) > 1 {
+			// Deals made by deal() share a title: tell them apart, so that
+			// they are not duplicates of each other (TestDuplicates).
+			src = strings.Replace(src, "title: Acme\n", fmt.Sprintf("title: Acme %d\n", i), 1)
+		}
+		d, dd := load.ParseDeal(file, name, []byte(src))
 		repo.Deals = append(repo.Deals, d)
 		diags = append(diags, dd...)
 	}
@@ -349,4 +355,18 @@ func TestNormalisationConflict(t *testing.T) {
 	got := run(t, basePipeline, map[string]string{nfc: d, nfd: d}, Options{})
 	match(t, got, []want{{file: "deals/" + nfc + ".yaml", code: "case-conflict",
 		msg: `deal id "` + nfc + `" differs from "` + nfd + `" (deals/` + nfd + `.yaml) only in how its accented letters are encoded (Unicode NFC and NFD)`}})
+}
+
+// Two files that look like one deal — the same title, or the same company
+// and first move — are a warning on the later one: a copied file would
+// count its value twice.
+func TestDuplicates(t *testing.T) {
+	one := "title: Acme renewal\nowner: olena\ncompany: Acme\nvalue: 10\nhistory:\n  - {stage: lead, date: 2026-09-02}\n"
+	other := "title: Acme add-on\nowner: olena\ncompany: ACME\nvalue: 10\nhistory:\n  - {stage: lead, date: 2026-09-02}\n"
+	third := "title: Acme later\nowner: olena\ncompany: Acme\nvalue: 10\nhistory:\n  - {stage: lead, date: 2026-10-02}\n"
+	got := run(t, basePipeline, map[string]string{"a": one, "b": one, "c": other, "d": third}, Options{})
+	match(t, got, []want{
+		{file: "deals/b.yaml", line: 1, col: 1, code: "duplicate-deal", msg: "this deal looks like a (deals/a.yaml): the same title, or the same company and first move"},
+		{file: "deals/c.yaml", line: 1, col: 1, code: "duplicate-deal", msg: "this deal looks like a (deals/a.yaml): the same title, or the same company and first move"},
+	})
 }
