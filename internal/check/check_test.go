@@ -217,7 +217,7 @@ func TestDealRules(t *testing.T) {
 		{"missing history", "title: Acme\nowner: olena\n",
 			[]want{{line: 1, col: 1, code: "missing-field", msg: "deal has no history"}}},
 		{"empty history", "title: Acme\nowner: olena\nhistory: []\n",
-			[]want{{line: 3, col: 1, code: "missing-field", msg: "deal has no history"}}},
+			[]want{{line: 3, col: 1, code: "missing-field", msg: "history is empty"}}},
 		{"move without date", deal("", "  - stage: lead\n"),
 			[]want{{line: 6, col: 5, code: "missing-field", msg: "history entry has no date"}}},
 	}

@@ -57,6 +57,16 @@ func appendMove(src []byte, m Move) ([]byte, error) {
 			history = mv.Value
 		}
 	}
+	// "history: !!seq" and "history: &h" name the list they stand before.
+	for {
+		if tag, ok := history.(*ast.TagNode); ok && tag.Start.Value == "!!seq" {
+			history = tag.Value
+		} else if anchor, ok := history.(*ast.AnchorNode); ok {
+			history = anchor.Value
+		} else {
+			break
+		}
+	}
 	seq, ok := history.(*ast.SequenceNode)
 	if !ok || len(seq.Values) == 0 {
 		return nil, errors.New("the deal has no history to add a move to")

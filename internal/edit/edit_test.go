@@ -150,3 +150,17 @@ func TestAppendMoveVerifiesTheResult(t *testing.T) {
 		}
 	}
 }
+
+// A history written with a tag or an anchor is still the history: move
+// used to say the deal had none.
+func TestAppendMoveTaggedHistory(t *testing.T) {
+	for _, src := range []string{
+		"title: A\nowner: ann\nhistory: !!seq\n  - stage: lead\n    date: 2026-01-02\n",
+		"title: A\nowner: ann\nhistory: &h\n  - stage: lead\n    date: 2026-01-02\n",
+	} {
+		out, err := AppendMove([]byte(src), Move{Stage: "qualified", Date: date("2026-02-01")})
+		if err != nil || !strings.HasSuffix(string(out), "  - stage: qualified\n    date: 2026-02-01\n") {
+			t.Errorf("AppendMove(%q) = %q, %v", src, out, err)
+		}
+	}
+}

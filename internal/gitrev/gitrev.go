@@ -43,6 +43,8 @@ func Files(dir, rev string) (map[string][]byte, error) {
 		hint := "fetch it first, e.g. git fetch origin main; in GitHub Actions check out with fetch-depth: 0"
 		if shallow, _ := git(top, nil, "rev-parse", "--is-shallow-repository"); strings.TrimSpace(shallow) == "true" {
 			hint = "this is a shallow clone: fetch the history, e.g. git fetch --unshallow origin, or check out with fetch-depth: 0"
+		} else if _, err := git(top, nil, "rev-parse", "--verify", "--quiet", "HEAD"); err != nil {
+			hint = "the repository has no commits yet: commit the pipeline first, then compare with that commit"
 		}
 		return nil, &Error{Msg: fmt.Sprintf("revision %q is not in this repository", rev), Hint: hint}
 	}

@@ -92,6 +92,12 @@ func TestMissingRevision(t *testing.T) {
 	if !errors.As(err, &e) || !strings.Contains(e.Msg, "not in a git repository") {
 		t.Errorf("outside git: %v", err)
 	}
+	// A repository with no commits says so, rather than "fetch it first".
+	empty := repo(t)
+	_, err = Files(empty, "main")
+	if !errors.As(err, &e) || !strings.Contains(e.Hint, "no commits yet") {
+		t.Errorf("no commits: %v", err)
+	}
 	// A revision cannot be an option.
 	_, err = Files(dir, "--output=/tmp/x")
 	if !errors.As(err, &e) {

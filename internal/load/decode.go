@@ -241,14 +241,24 @@ func (d *decoder) fields(n ast.Node, what string, names []string, f func(key str
 	for _, mv := range m.Values {
 		kp := posOf(mv.Key)
 		var key string
-		switch k := mv.Key.(type) {
+		keyNode := ast.Node(mv.Key)
+		if explicit, ok := keyNode.(*ast.MappingKeyNode); ok {
+			keyNode = explicit.Value // "? title": the key is what follows the ?
+		}
+		if _, merge := keyNode.(*ast.MergeKeyNode); !merge {
+			before := len(d.diags) + d.dropped
+			if keyNode = d.resolve(keyNode); keyNode == nil && len(d.diags)+d.dropped > before {
+				continue // an alias or a foreign tag, reported
+			}
+		}
+		switch k := keyNode.(type) {
 		case *ast.MergeKeyNode:
 			d.errorf(kp, "yaml-alias", "write the fields out in full", "YAML merge keys (<<) are not supported in pipegen files")
 			continue
 		case ast.ScalarNode:
 			key = k.GetToken().Value
 		default:
-			d.errorf(kp, "wrong-type", "field names are plain words, like title or owner", "a field name must be plain text, not %s", kind(mv.Key))
+			d.errorf(kp, "wrong-type", "field names are plain words, like title or owner", "a field name must be plain text, not %s", kind(keyNode))
 			continue
 		}
 		if !contains(names, key) {

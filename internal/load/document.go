@@ -57,7 +57,8 @@ func (d *decoder) need(doc *document, field string, empty bool, hint string) {
 	}
 	at, ok := doc.keys[field]
 	if !ok {
-		at = doc.start
+		d.missing(doc.start, doc.kind.missing, field, hint)
+		return
 	}
-	d.missing(at, doc.kind.missing, field, hint)
+	d.errorf(at, "missing-field", hint, "%s is empty", field) // "title:" with nothing after it
 }

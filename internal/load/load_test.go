@@ -1,6 +1,7 @@
 package load
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -398,5 +399,30 @@ func TestDealFilesAgreeWithFromFiles(t *testing.T) {
 	}
 	if diff := cmp.Diff(onDisk, fromGit); diff != "" {
 		t.Errorf("FromFiles reads other files than DealFiles (-disk +git):\n%s", diff)
+	}
+}
+
+// Messages say what is wrong in the user's words: an explicit key "? title"
+// is the field title, with nothing in it; a key with an anchor or a
+// harmless tag is its plain name. They used to read "a field name must be
+// plain text, not text" and "unknown field "&"".
+func TestKeyForms(t *testing.T) {
+	const rest = "owner: o\nhistory: [{stage: lead, date: 2026-01-01}]\n"
+	tests := []struct{ src, want string }{
+		{"? title\n" + rest, "1:1 missing-field title is empty"},
+		{"title:\n" + rest, "1:1 missing-field title is empty"},
+		{rest, "1:1 missing-field deal has no title"},
+		{"&a title: A\n" + rest, ""},
+		{"!!str title: A\n" + rest, ""},
+	}
+	for _, tt := range tests {
+		_, diags := ParseDeal("d.yaml", "d", []byte(tt.src))
+		var got []string
+		for _, d := range diags {
+			got = append(got, fmt.Sprintf("%d:%d %s %s", d.Line, d.Column, d.Code, d.Message))
+		}
+		if tt.want == "" && len(got) > 0 || tt.want != "" && (len(got) == 0 || got[0] != tt.want) {
+			t.Errorf("ParseDeal(%q) = %q, want %q", tt.src, got, tt.want)
+		}
 	}
 }
