@@ -6,21 +6,21 @@ import (
 )
 
 func TestFileNames(t *testing.T) {
-	tests := []struct{ id, deal, owner string }{
-		{"acme-renewal", "deals/acme-renewal.html", "owners/acme-renewal.html"},
-		{"emea/de/bolt_2", "deals/emea/de/bolt_2.html", "owners/emea~2fde~2fbolt_2.html"},
-		{"Acme.v2", "deals/Acme.v2.html", "owners/~41cme~2ev2.html"},
-		{"../index", "deals/~2e~2e/index.html", "owners/~2e~2e~2findex.html"},
-		{"a#b?c%d~e", "deals/a~23b~3fc~25d~7ee.html", "owners/a~23b~3fc~25d~7ee.html"},
-		{"café", "deals/caf~c3~a9.html", "owners/caf~c3~a9.html"},
-		{"", "deals/~.html", "owners/~.html"},
-	}
-	for _, tt := range tests {
-		if got := dealPath(tt.id); got != tt.deal {
-			t.Errorf("dealPath(%q) = %q, want %q", tt.id, got, tt.deal)
+	// id: the page names it gets as a deal and as an owner.
+	for id, want := range map[string][2]string{
+		"acme-renewal":   {"acme-renewal", "acme-renewal"},
+		"emea/de/bolt_2": {"emea/de/bolt_2", "emea~2fde~2fbolt_2"},
+		"Acme.v2":        {"Acme.v2", "~41cme~2ev2"},
+		"../index":       {"~2e~2e/index", "~2e~2e~2findex"},
+		"a#b?c%d~e":      {"a~23b~3fc~25d~7ee", "a~23b~3fc~25d~7ee"},
+		"café":           {"caf~c3~a9", "caf~c3~a9"},
+		"":               {"~", "~"},
+	} {
+		if got := dealPath(id); got != "deals/"+want[0]+".html" {
+			t.Errorf("dealPath(%q) = %q, want deals/%s.html", id, got, want[0])
 		}
-		if got := ownerPath(tt.id); got != tt.owner {
-			t.Errorf("ownerPath(%q) = %q, want %q", tt.id, got, tt.owner)
+		if got := ownerPath(id); got != "owners/"+want[1]+".html" {
+			t.Errorf("ownerPath(%q) = %q, want owners/%s.html", id, got, want[1])
 		}
 	}
 }
