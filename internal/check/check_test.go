@@ -330,6 +330,13 @@ func TestNoCascade(t *testing.T) {
 func FuzzCheck(f *testing.F) {
 	f.Add(basePipeline, deal("", "  - {stage: lead, date: 2026-09-02}\n  - {stage: won, date: 2026-09-01}\n"))
 	f.Add("name: x\ncurrency: USD\nstages: [{id: a, type: won}]\ntransitions: {a: [a, b]}\n", "history: [{stage: a, date: 2026-01-01}, {stage: a, date: 2026-01-01}]\nonboarding: {status: failed}\nchurned: 2020-01-01\n")
+	// The inputs of the hardening round: opens without sends, settings and
+	// counts beyond any bound, owners that would be paths, control
+	// characters, empty and explicit keys, a tagged history.
+	f.Add(basePipeline, deal("emails: {opened: 11}\n", "  - {stage: lead, date: 2026-09-02}\n"))
+	f.Add("name: x\ncurrency: USD\nfunnel_days: 2147483648\nstages: [{id: a, rot_after: 99999}, {id: w, type: won}]\n", "title: A\nowner: o\nemails: {sent: 99999999999999999999}\nhistory: [{stage: a, date: 2026-01-01}]\n")
+	f.Add(basePipeline, "title: A\nowner: \"../../../PWNED\\0\\e[31m\"\nsource: \"a?b#c\"\nhistory: !!seq\n  - {stage: lead, date: 2026-09-02}\n")
+	f.Add(basePipeline, "? title\n&o owner: olena\n!!str company: C\nhistory: []\n")
 	f.Fuzz(func(t *testing.T, pipeline, dealSrc string) {
 		p, diags := load.ParsePipeline("pipeline.yaml", []byte(pipeline))
 		repo := &model.Repo{Pipeline: p}
