@@ -3,6 +3,8 @@ package site
 import (
 	"fmt"
 	"html/template"
+	"net/url"
+	"strings"
 
 	"github.com/pipegen/pipegen/internal/format"
 	"github.com/pipegen/pipegen/internal/metrics"
@@ -51,6 +53,16 @@ func (rd *renderer) dealPage(d metrics.DealRow) ([]byte, error) {
 	return rd.render(p, "deal", d.Title, "deals", false, data)
 }
 
+// escapePath escapes each segment of a slash path for a URL: a file
+// "deals/a#b.yaml" must not end its address at the "#".
+func escapePath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, part := range parts {
+		parts[i] = url.PathEscape(part)
+	}
+	return strings.Join(parts, "/")
+}
+
 // dealView gathers what the page of a deal shows.
 func (rd *renderer) dealView(p string, d metrics.DealRow) (*dealView, error) {
 	data := &dealView{
@@ -79,7 +91,7 @@ func (rd *renderer) dealView(p string, d metrics.DealRow) (*dealView, error) {
 		data.Probability, data.ProbabilityFrom = format.None, "closed"
 	}
 	if rd.opt.EditBase != "" {
-		data.EditURL = rd.opt.EditBase + d.File
+		data.EditURL = rd.opt.EditBase + escapePath(d.File)
 	}
 	if e := d.Deal.Emails; e.Set {
 		data.Emails = fmt.Sprintf("Emails: %s sent, %s opened.", format.Int(e.Sent), format.Int(e.Opened))

@@ -63,3 +63,16 @@ func TestPagePolicies(t *testing.T) {
 		}
 	}
 }
+
+// The "Edit this file" link of a deal whose file name holds URL syntax
+// points at that file, not at a fragment or a query of another address.
+func TestEditLinkEscapesThePath(t *testing.T) {
+	if got, want := escapePath("deals/emea/a#b?c%d é.yaml"), "deals/emea/a%23b%3Fc%25d%20%C3%A9.yaml"; got != want {
+		t.Errorf("escapePath = %q, want %q", got, want)
+	}
+	files, _ := build(t, pipeline, map[string]string{"a#b": deals["acme"]}, Options{EditBase: "https://github.com/acme/sales/edit/HEAD/"})
+	page := string(files[dealPath("a#b")])
+	if !strings.Contains(page, `href="https://github.com/acme/sales/edit/HEAD/deals/a%23b.yaml"`) {
+		t.Errorf("the edit link of deals/a#b.yaml is wrong:\n%.3000s", page)
+	}
+}
