@@ -112,16 +112,16 @@ func CheckDeal(p *model.Pipeline, rel string, src []byte, opt Options) []diag.Di
 // has errors, its deals are checked against fallback (the pipeline now)
 // instead.
 func Usable(repo *model.Repo, diags []diag.Diagnostic, fallback *model.Pipeline, opt Options) (usable *model.Repo, skipped []string) {
-	brokenPipeline := slices.ContainsFunc(diags, func(d diag.Diagnostic) bool {
-		return d.Severity == diag.Error && d.File == repo.Pipeline.File
-	})
-	if brokenPipeline {
+	onPipeline := func(d diag.Diagnostic) bool { return d.File == load.PipelineFile }
+	errs := Check(repo, diags, opt).Errors()
+	if slices.ContainsFunc(errs, onPipeline) || len(repo.Pipeline.Stages) == 0 {
+		// Missing, unreadable or breaking a rule: metrics need a valid one.
 		repo = &model.Repo{Pipeline: fallback, Deals: repo.Deals}
-		diags = slices.DeleteFunc(slices.Clone(diags), func(d diag.Diagnostic) bool { return d.File == load.PipelineFile })
+		errs = Check(repo, slices.DeleteFunc(slices.Clone(diags), onPipeline), opt).Errors()
 		skipped = append(skipped, load.PipelineFile)
 	}
 	broken := map[string]bool{}
-	for _, d := range Check(repo, diags, opt).Errors() {
+	for _, d := range errs {
 		broken[d.File] = true
 	}
 	usable = &model.Repo{Pipeline: repo.Pipeline}

@@ -156,3 +156,27 @@ func TestTodayAnywhereOnEarth(t *testing.T) {
 		}
 	}
 }
+
+// The usable part of a revision: deals with errors left out, and a
+// pipeline.yaml that is missing or breaks a rule replaced by the one now.
+func TestUsable(t *testing.T) {
+	now, _ := load.ParsePipeline("pipeline.yaml", []byte(pipelineSrc))
+	good, broken := deal("2026-11-02"), "title: B\nowner: ann\nhistory:\n  - {stage: lead}\n"
+	for name, tt := range map[string]struct {
+		files map[string][]byte
+		want  []string // skipped
+	}{
+		"a broken deal":         {map[string][]byte{"pipeline.yaml": []byte(pipelineSrc), "deals/a.yaml": []byte(good), "deals/b.yaml": []byte(broken)}, []string{"deals/b.yaml"}},
+		"no pipeline.yaml":      {map[string][]byte{"deals/a.yaml": []byte(good)}, []string{"pipeline.yaml"}},
+		"a pipeline rule error": {map[string][]byte{"pipeline.yaml": []byte("name: T\ncurrency: USD\nstages: [{id: lead, probability: 0.1}]\n"), "deals/a.yaml": []byte(good)}, []string{"pipeline.yaml"}},
+	} {
+		repo, diags := load.FromFiles(tt.files)
+		usable, skipped := Usable(repo, diags, now, Options{Today: date("2026-11-20")})
+		if diff := cmp.Diff(tt.want, skipped); diff != "" {
+			t.Errorf("%s: skipped (-want +got):\n%s", name, diff)
+		}
+		if len(usable.Deals) != 1 || usable.Deals[0].ID != "a" || Check(usable, nil, Options{Today: date("2026-11-20")}).HasErrors() {
+			t.Errorf("%s: the usable part is not the good deal, checked clean", name)
+		}
+	}
+}
