@@ -28,6 +28,10 @@ type Options struct {
 	// Today, dates up to it are accepted; an earlier one changes nothing
 	// here, as later entries are simply not visible yet to the metrics.
 	AsOf model.Date
+	// Day is the day of the review: the as-of date, else today in the
+	// pipeline's time zone. A next step due before it is overdue. Zero
+	// skips the rules that need it.
+	Day model.Date
 }
 
 // Check returns every problem the rules find in repo, sorted.

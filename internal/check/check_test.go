@@ -377,3 +377,53 @@ func TestDuplicates(t *testing.T) {
 		{file: "deals/c.yaml", line: 1, col: 1, code: "duplicate-deal", msg: "this deal looks like a (deals/a.yaml): the same title, or the same company and first move"},
 	})
 }
+
+// The fields of version 2: forecast categories, next steps; a next step
+// due before the day of the review is a warning on an open deal only.
+func TestForecastAndNextSteps(t *testing.T) {
+	day := Options{Day: mustDate("2026-11-27")}
+	lead := "  - {stage: lead, date: 2026-09-02}\n"
+	tests := []struct {
+		name string
+		src  string
+		want []want
+	}{
+		{"next step ahead", deal("forecast: commit\nnext_step: Call the CFO\nnext_step_date: 2026-11-30\n", lead), nil},
+		{"next step due on the day", deal("next_step: Call\nnext_step_date: 2026-11-27\n", lead), nil},
+		{"next step overdue", deal("next_step: Call\nnext_step_date: 2026-11-20\n", lead),
+			[]want{{line: 6, col: 17, code: "overdue-next-step", msg: "the next step was due on 2026-11-20, before 2026-11-27"}}},
+		{"closed deal", deal("next_step_date: 2026-11-20\n", lead+"  - {stage: lost, date: 2026-10-02, reason: budget}\n"), nil},
+		{"bad category", deal("forecast: maybe\n", lead),
+			[]want{{line: 5, col: 11, code: "bad-value", msg: `forecast "maybe" is not one of "commit", "best_case", "pipeline" or "omitted"`}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			match(t, run(t, basePipeline, map[string]string{"d": tt.src}, day), tt.want)
+		})
+	}
+}
+
+func TestPipelineV2Settings(t *testing.T) {
+	for src, want := range map[string]string{
+		"timezone: Europe/Kyiv\nrate_days: 90\n": "",
+		"timezone: Mars/Olympus\n":               `timezone "Mars/Olympus" is not an IANA time zone name`,
+		"timezone: Local\n":                      `timezone "Local" is not an IANA time zone name`,
+		"rate_days: 0\n":                         "rate_days must be between 1 and 3650 days",
+		"rate_days: 4000\n":                      "rate_days must be between 1 and 3650 days",
+	} {
+		p, diags := load.ParsePipeline("pipeline.yaml", []byte(basePipeline+src))
+		if want == "" {
+			if len(diags) != 0 || p.Timezone != "Europe/Kyiv" || p.RateDays != 90 {
+				t.Errorf("%q: %v, timezone %q, rate_days %d", src, diags, p.Timezone, p.RateDays)
+			}
+			continue
+		}
+		if len(diags) != 1 || diags[0].Message != want || diags[0].Code != "bad-setting" {
+			t.Errorf("%q: %v, want %q", src, diags, want)
+		}
+	}
+	p, diags := load.ParsePipeline("pipeline.yaml", []byte(strings.Replace(basePipeline, "    rot_after: 14\n", "    rot_after: 14\n    forecast: omitted\n", 1)))
+	if len(diags) != 0 || p.Stages[0].Forecast != model.ForecastOmitted {
+		t.Errorf("stage forecast: %v, %q", diags, p.Stages[0].Forecast)
+	}
+}

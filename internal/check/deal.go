@@ -47,7 +47,23 @@ func (c *checker) deal(d *model.Deal, stagesOK bool) {
 	c.afterWin(d)
 	if historyOK {
 		c.requires(d)
+		c.nextStep(d)
 	}
+}
+
+// nextStep warns about an open deal whose next step was due before the
+// day of the review: the step was done and not recorded, or never done.
+func (c *checker) nextStep(d *model.Deal) {
+	if c.opt.Day.IsZero() || d.NextStepDate.IsZero() || d.NextStepDate >= c.opt.Day || len(d.History) == 0 {
+		return
+	}
+	last := d.History[len(d.History)-1]
+	if s := c.p.Stage(last.Stage); s == nil || s.Type != model.Open || last.Date > c.opt.Day {
+		return
+	}
+	c.report(diag.Warning, d.File, d.Pos.NextStepDate, "overdue-next-step",
+		"record what happened and set the next step and its date, or move the deal",
+		"the next step was due on %s, before %s", d.NextStepDate, c.opt.Day)
 }
 
 // latest is the last date that is not in the future.

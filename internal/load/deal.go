@@ -16,7 +16,7 @@ var dealKind = docKind{fields: "a deal", missing: "deal", empty: "deal file",
 	hint: "a deal needs at least a title, an owner and a history; see docs/reference.md"}
 
 var (
-	dealFields       = []string{"title", "company", "owner", "source", "value", "expected_close", "probability", "contacts", "history", "emails", "onboarding", "churned", "notes"}
+	dealFields       = []string{"title", "company", "owner", "source", "value", "expected_close", "probability", "forecast", "next_step", "next_step_date", "contacts", "history", "emails", "onboarding", "churned", "notes"}
 	contactFields    = []string{"name", "email", "role"}
 	moveFields       = []string{"stage", "date", "reason"}
 	emailFields      = []string{"sent", "opened"}
@@ -128,6 +128,16 @@ func (d *decoder) dealField(deal *model.Deal, key string, kp model.Pos, v ast.No
 	case "churned":
 		deal.Churned, _ = d.date(v, key)
 		p.Churned = valuePos(v, kp)
+	case "forecast":
+		deal.Forecast, _ = d.oneOf(v, key, model.ForecastCategories)
+		p.Forecast = valuePos(v, kp)
+	case "next_step":
+		deal.NextStep, _ = d.text(v, key)
+		deal.NextStep = strings.TrimSpace(deal.NextStep)
+		p.NextStep = kp
+	case "next_step_date":
+		deal.NextStepDate, _ = d.date(v, key)
+		p.NextStepDate = valuePos(v, kp)
 	case "notes":
 		deal.Notes, _ = d.text(v, key)
 		p.Notes = kp

@@ -3,6 +3,8 @@ package load
 import (
 	"fmt"
 	"strings"
+	"time"
+	_ "time/tzdata" // IANA time zone names work on any machine, with or without a zone database
 
 	"github.com/goccy/go-yaml/ast"
 
@@ -15,10 +17,10 @@ var pipelineKind = docKind{fields: "pipeline.yaml", missing: "pipeline.yaml", em
 	hint: "a pipeline needs at least a name, a currency and its stages; see docs/reference.md"}
 
 var (
-	pipelineFields = []string{"name", "currency", "review", "as_of", "repository", "qualified_stage", "funnel_days",
+	pipelineFields = []string{"name", "currency", "review", "as_of", "timezone", "rate_days", "repository", "qualified_stage", "funnel_days",
 		"owners", "sources", "lost_reasons", "stages", "transitions", "targets", "spend"}
 	ownerFields  = []string{"id", "name", "team"}
-	stageFields  = []string{"id", "name", "type", "probability", "rot_after", "entry", "requires", "guide"}
+	stageFields  = []string{"id", "name", "type", "probability", "rot_after", "forecast", "entry", "requires", "guide"}
 	targetFields = []string{"period", "owner", "revenue"}
 	spendFields  = []string{"month", "source", "amount"}
 	reviews      = []string{"weekly", "biweekly", "monthly"}
@@ -79,12 +81,18 @@ func (d *decoder) pipelineField(p *model.Pipeline, key string, kp model.Pos, v a
 		pos.QualifiedStage = valuePos(v, kp)
 	case "funnel_days":
 		pos.FunnelDays = valuePos(v, kp)
-		if n, ok := d.count(v, key); ok {
-			if n < 1 || n > model.MaxDays {
-				d.errorf(pos.FunnelDays, "bad-setting", fmt.Sprintf("write a number of days from 1 to %d, like funnel_days: 365", model.MaxDays),
-					"funnel_days must be between 1 and %d days", model.MaxDays)
-			} else {
-				p.FunnelDays = n
+		p.FunnelDays = d.days(v, key, "365")
+	case "rate_days":
+		pos.RateDays = valuePos(v, kp)
+		p.RateDays = d.days(v, key, "90")
+	case "timezone":
+		p.Timezone, _ = d.text(v, key)
+		pos.Timezone = valuePos(v, kp)
+		if p.Timezone != "" {
+			if _, err := time.LoadLocation(p.Timezone); err != nil || p.Timezone == "Local" {
+				d.errorf(pos.Timezone, "bad-setting", "write an IANA time zone name, like Europe/Kyiv, America/New_York or UTC",
+					"timezone %q is not an IANA time zone name", p.Timezone)
+				p.Timezone = ""
 			}
 		}
 	case "owners":
@@ -207,6 +215,8 @@ func (d *decoder) stage(n ast.Node) (model.Stage, bool) {
 			s.Requires = d.items(v, "requires", "[value, expected_close]")
 		case "guide":
 			s.Guide, _ = d.text(v, "guide")
+		case "forecast":
+			s.Forecast, _ = d.oneOf(v, "forecast", model.ForecastCategories)
 		}
 	}) {
 		return s, false
@@ -241,6 +251,21 @@ func (d *decoder) period(n ast.Node, field string) (model.Period, bool) {
 		return p, false
 	}
 	return p, true
+}
+
+// days reads a span of days from 1 to model.MaxDays; 0 when it is absent
+// or wrong (and reported).
+func (d *decoder) days(v ast.Node, key, example string) int {
+	n, ok := d.count(v, key)
+	if !ok {
+		return 0
+	}
+	if n < 1 || n > model.MaxDays {
+		d.errorf(posOf(v), "bad-setting", fmt.Sprintf("write a number of days from 1 to %d, like %s: %s", model.MaxDays, key, example),
+			"%s must be between 1 and %d days", key, model.MaxDays)
+		return 0
+	}
+	return n
 }
 
 func (d *decoder) target(n ast.Node) (model.Target, bool) {

@@ -36,6 +36,8 @@ type Pipeline struct {
 	Repository     string
 	QualifiedStage string // as written; see Qualified for the effective stage
 	FunnelDays     int    // 0 when unset
+	RateDays       int    // the trailing window of the rates; 0 when unset
+	Timezone       string // an IANA time zone name; "" means UTC
 	Owners         []Owner
 	Sources        []Item
 	LostReasons    []Item
@@ -56,6 +58,7 @@ type Pipeline struct {
 // PipelinePos holds where the settings of pipeline.yaml were written.
 type PipelinePos struct {
 	Name, Currency, Review, AsOf, Repository, QualifiedStage, FunnelDays Pos
+	RateDays, Timezone                                                   Pos
 	Owners, Sources, LostReasons, Stages, Transitions, Targets, Spend    Pos
 }
 
@@ -82,9 +85,23 @@ type Stage struct {
 	Entry       bool
 	Requires    []Item
 	Guide       string
+	// Forecast is the forecast category of deals in the stage: commit,
+	// best_case, pipeline or omitted; "" means pipeline.
+	Forecast string
 
 	Pos, IDPos, ProbabilityPos, RotAfterPos, TypePos Pos
 }
+
+// Forecast categories, from the most to the least certain.
+const (
+	ForecastCommit   = "commit"
+	ForecastBestCase = "best_case"
+	ForecastPipeline = "pipeline"
+	ForecastOmitted  = "omitted"
+)
+
+// ForecastCategories lists the forecast categories in order.
+var ForecastCategories = []string{ForecastCommit, ForecastBestCase, ForecastPipeline, ForecastOmitted}
 
 // Title returns the stage's display name: its name, or its id.
 func (s *Stage) Title() string {
@@ -140,6 +157,12 @@ type Deal struct {
 	Onboarding    *Onboarding
 	Churned       Date
 	Notes         string
+	// Forecast overrides the stage's forecast category; "" means the
+	// stage's.
+	Forecast string
+	// NextStep is the next action on an open deal, due on NextStepDate.
+	NextStep     string
+	NextStepDate Date
 
 	Pos DealPos
 	// Broken names the fields that were written but could not be read; they
@@ -152,6 +175,7 @@ type Deal struct {
 type DealPos struct {
 	Title, Company, Owner, Source, Value, ExpectedClose, Probability Pos
 	Contacts, History, Emails, Onboarding, Churned, Notes            Pos
+	Forecast, NextStep, NextStepDate                                 Pos
 }
 
 // Has reports whether the deal has the named field, as pipeline.yaml's

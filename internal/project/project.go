@@ -29,11 +29,11 @@ type Options struct {
 	Loader load.Loader
 }
 
-// today returns the date today, in UTC (the pipeline's time zone, until
-// pipeline.yaml can name one), and the latest date it is anywhere on Earth
+// today returns the date today in the pipeline's time zone (timezone in
+// pipeline.yaml, else UTC), and the latest date it is anywhere on Earth
 // (UTC+14): a move dated today by a rep in New Zealand is not in the
 // future to a check that runs in UTC.
-func (o Options) today() (today, latest model.Date) {
+func (o Options) today(p *model.Pipeline) (today, latest model.Date) {
 	if !o.Today.IsZero() {
 		return o.Today, o.Today
 	}
@@ -41,7 +41,13 @@ func (o Options) today() (today, latest model.Date) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	return model.DateOf(now.UTC()), model.DateOf(now.In(easternmost))
+	zone := time.UTC
+	if p.Timezone != "" {
+		if loc, err := time.LoadLocation(p.Timezone); err == nil {
+			zone = loc
+		}
+	}
+	return model.DateOf(now.In(zone)), model.DateOf(now.In(easternmost))
 }
 
 // easternmost is the time zone where a day starts first (Kiribati).
@@ -76,13 +82,13 @@ func Check(repo *model.Repo, diags []diag.Diagnostic, opt Options) *Project {
 	if pinned.IsZero() {
 		pinned = repo.Pipeline.AsOf
 	}
-	today, latest := opt.today()
-	all := append(diags[:len(diags):len(diags)], check.Check(repo, check.Options{Today: latest, AsOf: pinned})...)
-	diag.Sort(all)
+	today, latest := opt.today(repo.Pipeline)
 	asOf := pinned
 	if asOf.IsZero() {
 		asOf = today
 	}
+	all := append(diags[:len(diags):len(diags)], check.Check(repo, check.Options{Today: latest, AsOf: pinned, Day: asOf})...)
+	diag.Sort(all)
 	return &Project{Repo: repo, Diagnostics: all, AsOf: asOf}
 }
 

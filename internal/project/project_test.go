@@ -180,3 +180,19 @@ func TestUsable(t *testing.T) {
 		}
 	}
 }
+
+// The day the numbers are computed as of is today in the pipeline's time
+// zone.
+func TestTodayInThePipelinesZone(t *testing.T) {
+	now := time.Date(2026, 11, 20, 23, 0, 0, 0, time.UTC) // 2026-11-21 01:00 in Kyiv
+	for zone, want := range map[string]string{"": "2026-11-20", "timezone: Europe/Kyiv\n": "2026-11-21", "timezone: America/New_York\n": "2026-11-20"} {
+		dir := repoDir(t, map[string]string{"pipeline.yaml": pipelineSrc + zone, "deals/a.yaml": deal("2026-11-02")})
+		proj, err := Load(dir, Options{Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if proj.HasErrors() || proj.AsOf != date(want) {
+			t.Errorf("%q: as of %s with %v, want %s", zone, proj.AsOf, proj.Errors(), want)
+		}
+	}
+}
