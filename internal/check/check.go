@@ -8,8 +8,10 @@ package check
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -170,26 +172,7 @@ func (c *checker) pipeline() {
 		}
 	}
 
-	type targetKey struct{ period, owner string }
-	seenTarget := map[targetKey]int{}
-	for _, t := range p.Targets {
-		if t.Owner != "" {
-			c.knownOwner(file, t.Owner, t.OwnerPos, "target")
-		}
-		if t.Revenue < 0 {
-			c.errorf(file, t.RevPos, "negative-value", "write the goal as a positive amount", "target revenue %s is negative", t.Revenue)
-		}
-		k := targetKey{t.Period.Text, t.Owner}
-		if line, dup := seenTarget[k]; dup {
-			who := "the team"
-			if t.Owner != "" {
-				who = fmt.Sprintf("owner %q", t.Owner)
-			}
-			c.errorf(file, t.Pos, "duplicate-target", fmt.Sprintf("keep one target per period and owner; the other is on line %d", line),
-				"a second target for %s in %s", who, t.Period.Text)
-		}
-		seenTarget[k] = t.Pos.Line
-	}
+	c.targets(file)
 	for _, s := range p.Spend {
 		if s.Source != "" {
 			c.knownSource(file, s.Source, s.SourcePos, "spend")
@@ -308,6 +291,102 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// targets checks the revenue goals: known owners and teams, one goal per
+// period and owner or team, a revenue above 0, and goals that add up — the
+// owner targets of a team to the team's, the owner (or team) targets of a
+// period to the period's overall target. Goals that do not add up are a
+// warning: the dashboard would show two answers to "are we on track".
+func (c *checker) targets(file string) {
+	p := c.p
+	teams := map[string]bool{}
+	teamOf := map[string]string{}
+	for _, o := range p.Owners {
+		if o.Team != "" {
+			teams[o.Team] = true
+			teamOf[o.ID] = o.Team
+		}
+	}
+	type key struct{ period, owner, team string }
+	seen := map[key]int{}
+	for _, t := range p.Targets {
+		switch {
+		case t.Owner != "" && t.Team != "":
+			c.errorf(file, t.TeamPos, "bad-target", "a target is for the whole pipeline, one owner or one team: keep owner or team",
+				"a target names both owner %q and team %q", t.Owner, t.Team)
+		case t.Owner != "":
+			c.knownOwner(file, t.Owner, t.OwnerPos, "target")
+		case t.Team != "" && !teams[t.Team]:
+			msg := fmt.Sprintf("team %q is not a team of the owners of pipeline.yaml", t.Team)
+			names := slices.Sorted(maps.Keys(teams))
+			if s := suggest.Closest(t.Team, names); s != "" {
+				msg += fmt.Sprintf(" — did you mean %q?", s)
+			}
+			c.errorf(file, t.TeamPos, "unknown-team", "the teams are the team: values of owners: "+strings.Join(names, ", "), "%s", msg)
+		}
+		switch {
+		case t.Revenue < 0:
+			c.errorf(file, t.RevPos, "negative-value", "write the goal as a positive amount", "target revenue %s is negative", t.Revenue)
+		case t.Revenue == 0 && t.RevPos.Line > 0:
+			c.errorf(file, t.RevPos, "bad-target", "write the goal as an amount above 0, or remove the target", "target revenue must be more than 0")
+		}
+		k := key{t.Period.Text, t.Owner, t.Team}
+		if line, dup := seen[k]; dup {
+			who := "the whole pipeline"
+			switch {
+			case t.Owner != "":
+				who = fmt.Sprintf("owner %q", t.Owner)
+			case t.Team != "":
+				who = fmt.Sprintf("team %q", t.Team)
+			}
+			c.errorf(file, t.Pos, "duplicate-target", fmt.Sprintf("keep one target per period and owner or team; the other is on line %d", line),
+				"a second target for %s in %s", who, t.Period.Text)
+		}
+		seen[k] = t.Pos.Line
+	}
+	c.targetsAddUp(file, teamOf)
+}
+
+// targetsAddUp warns where the targets of a period do not add up.
+func (c *checker) targetsAddUp(file string, teamOf map[string]string) {
+	// Sums of the owner and team targets, by period and by period and team.
+	owners, teams, ownersOfTeam := map[string]model.Money{}, map[string]model.Money{}, map[string]model.Money{}
+	var overall, ofTeams []*model.Target
+	for i := range c.p.Targets {
+		t := &c.p.Targets[i]
+		switch {
+		case t.Owner != "" && t.Team != "": // an error already
+		case t.Owner != "":
+			owners[t.Period.Text] += t.Revenue
+			if tm := teamOf[t.Owner]; tm != "" {
+				ownersOfTeam[t.Period.Text+"\x00"+tm] += t.Revenue
+			}
+		case t.Team != "":
+			teams[t.Period.Text] += t.Revenue
+			ofTeams = append(ofTeams, t)
+		default:
+			overall = append(overall, t)
+		}
+	}
+	warn := func(t *model.Target, whose string, got model.Money, what string) {
+		c.report(diag.Warning, c.p.File, t.RevPos, "targets-dont-add-up",
+			"make the targets add up, or remove the ones that are not used",
+			"the %s targets of %s add up to %s, not %s %s", whose, t.Period.Text, got, what, t.Revenue)
+	}
+	for _, t := range overall {
+		if got, ok := owners[t.Period.Text]; ok && got != t.Revenue {
+			warn(t, "owner", got, "the period's")
+		}
+		if got, ok := teams[t.Period.Text]; ok && got != t.Revenue {
+			warn(t, "team", got, "the period's")
+		}
+	}
+	for _, t := range ofTeams {
+		if got, ok := ownersOfTeam[t.Period.Text+"\x00"+t.Team]; ok && got != t.Revenue {
+			warn(t, "owner", got, "team "+t.Team+"'s")
+		}
+	}
 }
 
 // duplicates warns about two deal files that look like the same deal — the

@@ -272,7 +272,7 @@ func TestPipelineRules(t *testing.T) {
 		{"spend for a quarter", basePipeline + "spend:\n  - {month: 2026-Q4, amount: 100}\n",
 			[]want{{line: 30, col: 13, code: "bad-period", msg: `month "2026-Q4" is not a month`}}},
 		{"duplicate target", basePipeline + "targets:\n  - {period: 2026, revenue: 1}\n  - {period: 2026, revenue: 2}\n",
-			[]want{{line: 31, col: 6, code: "duplicate-target", msg: "a second target for the team in 2026"}}},
+			[]want{{line: 31, col: 6, code: "duplicate-target", msg: "a second target for the whole pipeline in 2026"}}},
 		{"negative spend", basePipeline + "spend:\n  - {month: 2026-10, amount: -100}\n",
 			[]want{{line: 30, col: 30, code: "negative-value", msg: "spend amount -100 is negative"}}},
 		{"unknown required field", strings.Replace(basePipeline, "requires: [value]", "requires: [valeu]", 1),
@@ -426,4 +426,34 @@ func TestPipelineV2Settings(t *testing.T) {
 	if len(diags) != 0 || p.Stages[0].Forecast != model.ForecastOmitted {
 		t.Errorf("stage forecast: %v, %q", diags, p.Stages[0].Forecast)
 	}
+}
+
+// Team targets: a team of the owners list, never with an owner, above 0;
+// targets that do not add up are a warning on the one they should add up to.
+func TestTeamTargets(t *testing.T) {
+	const pipeline = `name: T
+currency: USD
+owners:
+  - {id: ann, team: EMEA}
+  - {id: bob, team: EMEA}
+  - {id: cy, team: APAC}
+stages: [{id: lead, probability: 0.1}, {id: won, type: won}, {id: lost, type: lost}]
+targets:
+  - {period: 2026-Q4, revenue: 300}
+  - {period: 2026-Q4, team: EMEA, revenue: 200}
+  - {period: 2026-Q4, team: APAC, revenue: 100}
+  - {period: 2026-Q4, owner: ann, revenue: 120}
+  - {period: 2026-Q4, owner: bob, revenue: 70}
+  - {period: 2026-Q4, owner: cy, revenue: 100}
+  - {period: 2027, team: EMAE, revenue: 10}
+  - {period: 2027, owner: ann, team: EMEA, revenue: 10}
+  - {period: 2027-Q1, revenue: 0}
+`
+	match(t, run(t, pipeline, nil, Options{}), []want{
+		{file: "pipeline.yaml", line: 9, col: 32, code: "targets-dont-add-up", msg: "the owner targets of 2026-Q4 add up to 290, not the period's 300"},
+		{file: "pipeline.yaml", line: 10, col: 44, code: "targets-dont-add-up", msg: "the owner targets of 2026-Q4 add up to 190, not team EMEA's 200"},
+		{file: "pipeline.yaml", line: 15, col: 26, code: "unknown-team", msg: `team "EMAE" is not a team of the owners of pipeline.yaml`},
+		{file: "pipeline.yaml", line: 16, col: 38, code: "bad-target", msg: `a target names both owner "ann" and team "EMEA"`},
+		{file: "pipeline.yaml", line: 17, col: 32, code: "bad-target", msg: "target revenue must be more than 0"},
+	})
 }

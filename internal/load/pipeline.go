@@ -21,7 +21,7 @@ var (
 		"owners", "sources", "lost_reasons", "stages", "transitions", "targets", "spend"}
 	ownerFields  = []string{"id", "name", "team"}
 	stageFields  = []string{"id", "name", "type", "probability", "rot_after", "forecast", "entry", "requires", "guide"}
-	targetFields = []string{"period", "owner", "revenue"}
+	targetFields = []string{"period", "owner", "team", "revenue"}
 	spendFields  = []string{"month", "source", "amount"}
 	reviews      = []string{"weekly", "biweekly", "monthly"}
 	stageTypes   = []string{string(model.Open), string(model.Won), string(model.Lost)}
@@ -278,6 +278,9 @@ func (d *decoder) target(n ast.Node) (model.Target, bool) {
 		case "owner":
 			t.Owner, _ = d.text(v, "owner")
 			t.OwnerPos = valuePos(v, kp)
+		case "team":
+			t.Team, _ = d.text(v, "team")
+			t.TeamPos = valuePos(v, kp)
 		case "revenue":
 			t.Revenue, hasRevenue = d.money(v, "revenue")
 			t.RevPos = valuePos(v, kp)

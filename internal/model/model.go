@@ -122,9 +122,11 @@ type Transition struct {
 type Target struct {
 	Period   Period
 	Owner    string
+	Team     string // a team of the owners list; never with Owner
 	Revenue  Money
 	Pos      Pos
 	OwnerPos Pos
+	TeamPos  Pos
 	RevPos   Pos
 }
 
