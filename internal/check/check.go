@@ -323,7 +323,11 @@ func (c *checker) targets(file string) {
 			if s := suggest.Closest(t.Team, names); s != "" {
 				msg += fmt.Sprintf(" — did you mean %q?", s)
 			}
-			c.errorf(file, t.TeamPos, "unknown-team", "the teams are the team: values of owners: "+strings.Join(names, ", "), "%s", msg)
+			hint := "the teams are the team: values of owners: " + strings.Join(names, ", ")
+			if len(names) == 0 {
+				hint = "no owner has a team yet: give the owners of pipeline.yaml a team:, like team: EMEA"
+			}
+			c.errorf(file, t.TeamPos, "unknown-team", hint, "%s", msg)
 		}
 		switch {
 		case t.Revenue < 0:

@@ -413,7 +413,7 @@ func TestPipelineV2Settings(t *testing.T) {
 	} {
 		p, diags := load.ParsePipeline("pipeline.yaml", []byte(basePipeline+src))
 		if want == "" {
-			if len(diags) != 0 || p.Timezone != "Europe/Kyiv" || p.RateDays != 90 {
+			if len(diags) != 0 || p.Timezone != "Europe/Kyiv" || p.Zone().String() != "Europe/Kyiv" || p.RateDays != 90 {
 				t.Errorf("%q: %v, timezone %q, rate_days %d", src, diags, p.Timezone, p.RateDays)
 			}
 			continue
@@ -456,4 +456,13 @@ targets:
 		{file: "pipeline.yaml", line: 16, col: 38, code: "bad-target", msg: `a target names both owner "ann" and team "EMEA"`},
 		{file: "pipeline.yaml", line: 17, col: 32, code: "bad-target", msg: "target revenue must be more than 0"},
 	})
+}
+
+// A team target in a pipeline whose owners have no teams says how to
+// declare one.
+func TestTeamTargetWithoutTeams(t *testing.T) {
+	got := run(t, basePipeline+"targets:\n  - {period: 2026, team: EMEA, revenue: 10}\n", nil, Options{})
+	if len(got) != 1 || got[0].Code != "unknown-team" || !strings.Contains(got[0].Hint, "no owner has a team yet") {
+		t.Errorf("got %v", got)
+	}
 }

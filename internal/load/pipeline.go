@@ -89,7 +89,10 @@ func (d *decoder) pipelineField(p *model.Pipeline, key string, kp model.Pos, v a
 		p.Timezone, _ = d.text(v, key)
 		pos.Timezone = valuePos(v, kp)
 		if p.Timezone != "" {
-			if _, err := time.LoadLocation(p.Timezone); err != nil || p.Timezone == "Local" {
+			loc, err := time.LoadLocation(p.Timezone)
+			if err == nil && p.Timezone != "Local" {
+				p.Location = loc
+			} else {
 				d.errorf(pos.Timezone, "bad-setting", "write an IANA time zone name, like Europe/Kyiv, America/New_York or UTC",
 					"timezone %q is not an IANA time zone name", p.Timezone)
 				p.Timezone = ""

@@ -3,7 +3,10 @@
 // the file position it came from so that any rule can point at it.
 package model
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Pos is a 1-based line and column in a file. The zero Pos means "the file
 // as a whole".
@@ -38,13 +41,16 @@ type Pipeline struct {
 	FunnelDays     int    // 0 when unset
 	RateDays       int    // the trailing window of the rates; 0 when unset
 	Timezone       string // an IANA time zone name; "" means UTC
-	Owners         []Owner
-	Sources        []Item
-	LostReasons    []Item
-	Stages         []Stage
-	Transitions    []Transition
-	Targets        []Target
-	Spend          []Spend
+	// Location is Timezone's zone, loaded when pipeline.yaml is parsed;
+	// nil means UTC.
+	Location    *time.Location
+	Owners      []Owner
+	Sources     []Item
+	LostReasons []Item
+	Stages      []Stage
+	Transitions []Transition
+	Targets     []Target
+	Spend       []Spend
 
 	// HasOwners, HasSources and HasLostReasons tell a list that is declared
 	// empty from one that is absent (and so not enforced).
@@ -252,6 +258,14 @@ const (
 // parsers slow down on long pathological text, and a note is a few
 // paragraphs. check warns about longer ones.
 const MaxText = 64 << 10
+
+// Zone returns the pipeline's time zone: UTC unless timezone names one.
+func (p *Pipeline) Zone() *time.Location {
+	if p.Location != nil {
+		return p.Location
+	}
+	return time.UTC
+}
 
 // MaxDays bounds every span of days a user sets (funnel_days, rot_after,
 // --funnel-days): ten years is more than any sales pipeline looks back,

@@ -20,9 +20,6 @@ type Options struct {
 	// AsOf is the day asked for (--as-of); zero means as_of in
 	// pipeline.yaml, else today.
 	AsOf model.Date
-	// Today is the date today, for tests; zero means the clock's, as Now
-	// says.
-	Today model.Date
 	// Now is the moment that decides today's date; zero means the clock.
 	Now time.Time
 	// Loader reads the files, with its limits.
@@ -34,20 +31,11 @@ type Options struct {
 // (UTC+14): a move dated today by a rep in New Zealand is not in the
 // future to a check that runs in UTC.
 func (o Options) today(p *model.Pipeline) (today, latest model.Date) {
-	if !o.Today.IsZero() {
-		return o.Today, o.Today
-	}
 	now := o.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
-	zone := time.UTC
-	if p.Timezone != "" {
-		if loc, err := time.LoadLocation(p.Timezone); err == nil {
-			zone = loc
-		}
-	}
-	return model.DateOf(now.In(zone)), model.DateOf(now.In(easternmost))
+	return model.DateOf(now.In(p.Zone())), model.DateOf(now.In(easternmost))
 }
 
 // easternmost is the time zone where a day starts first (Kiribati).

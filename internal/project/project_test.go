@@ -25,6 +25,16 @@ func date(s string) model.Date {
 	return d
 }
 
+// noon is midday UTC on a day: today is that day in UTC, and the next day
+// in UTC+14.
+func noon(day string) time.Time {
+	t, err := time.Parse("2006-01-02 15:04", day+" 12:00")
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
 // repoDir writes a repository of files (slash paths → content) into a new
 // folder.
 func repoDir(t *testing.T, files map[string]string) string {
@@ -67,7 +77,7 @@ func TestAsOf(t *testing.T) {
 				src += "as_of: " + tt.pinned + "\n"
 			}
 			dir := repoDir(t, map[string]string{"pipeline.yaml": src, "deals/a.yaml": deal("2026-11-25")})
-			opt := Options{Today: date("2026-11-20")}
+			opt := Options{Now: noon("2026-11-20")}
 			if tt.option != "" {
 				opt.AsOf = date(tt.option)
 			}
@@ -102,7 +112,7 @@ func TestDiagnostics(t *testing.T) {
 		"deals/c.yaml":  deal("2026-01-02") + "notes: " + strings.Repeat("x", 200) + "\n",
 		"deals/old.yml": deal("2026-01-02"),
 	})
-	proj, err := Load(dir, Options{Today: date("2026-11-20"), Loader: load.Loader{MaxFileSize: 150}})
+	proj, err := Load(dir, Options{Now: noon("2026-11-20"), Loader: load.Loader{MaxFileSize: 150}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +136,7 @@ func TestCheckDeal(t *testing.T) {
 	if diag.HasErrors(diags) {
 		t.Fatal(diags)
 	}
-	opt := Options{Today: date("2026-11-20")}
+	opt := Options{Now: noon("2026-11-20")}
 	if errs := CheckDeal(p, "deals/a.yaml", []byte(deal("2026-11-20")), opt); len(errs) != 0 {
 		t.Errorf("a good deal: %v", errs)
 	}
@@ -171,11 +181,11 @@ func TestUsable(t *testing.T) {
 		"a pipeline rule error": {map[string][]byte{"pipeline.yaml": []byte("name: T\ncurrency: USD\nstages: [{id: lead, probability: 0.1}]\n"), "deals/a.yaml": []byte(good)}, []string{"pipeline.yaml"}},
 	} {
 		repo, diags := load.FromFiles(tt.files)
-		usable, skipped := Usable(repo, diags, now, Options{Today: date("2026-11-20")})
+		usable, skipped := Usable(repo, diags, now, Options{Now: noon("2026-11-20")})
 		if diff := cmp.Diff(tt.want, skipped); diff != "" {
 			t.Errorf("%s: skipped (-want +got):\n%s", name, diff)
 		}
-		if len(usable.Deals) != 1 || usable.Deals[0].ID != "a" || Check(usable, nil, Options{Today: date("2026-11-20")}).HasErrors() {
+		if len(usable.Deals) != 1 || usable.Deals[0].ID != "a" || Check(usable, nil, Options{Now: noon("2026-11-20")}).HasErrors() {
 			t.Errorf("%s: the usable part is not the good deal, checked clean", name)
 		}
 	}
