@@ -408,6 +408,7 @@ func TestPipelineV2Settings(t *testing.T) {
 		"timezone: Europe/Kyiv\nrate_days: 90\n": "",
 		"timezone: Mars/Olympus\n":               `timezone "Mars/Olympus" is not an IANA time zone name`,
 		"timezone: Local\n":                      `timezone "Local" is not an IANA time zone name`,
+		"timezone: ../../../etc/passwd\n":        `timezone "../../../etc/passwd" is not an IANA time zone name`,
 		"rate_days: 0\n":                         "rate_days must be between 1 and 3650 days",
 		"rate_days: 4000\n":                      "rate_days must be between 1 and 3650 days",
 	} {
