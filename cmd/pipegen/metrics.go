@@ -13,24 +13,29 @@ import (
 
 var metricsCommand = &command{
 	name:    "metrics",
-	args:    "[--as-of DATE | --from DATE --to DATE] [--funnel-days N] [--format table|json] [--dir DIR]",
+	args:    "[--as-of DATE | --from DATE --to DATE] [--funnel-days N] [--rate-days N] [--format table|json] [--dir DIR]",
 	summary: "print the pipeline metrics",
 	help: `
-Metrics prints the numbers of the pipeline as of a day: the KPIs of the
-current review window against the previous one, the funnel, stage velocity,
-lead sources, owners, targets and stuck deals. The definitions are in
-METRICS.md; --format json prints them in that exact shape.
+Metrics prints the numbers of the pipeline as of a day, grouped by window:
+the open pipeline now; what happened this review (deals created, won, lost);
+rates over the last 90 days (win rate, deal size, cycle, CAC…), each with
+the count it rests on; then the funnel, time in stage, lead sources, owners,
+teams, targets with their forecast, stuck deals and next steps. Every
+previous value is the same figure as of the day before the review window.
+docs/metrics.md defines every number; --format json prints them all.
 
 The as-of date is --as-of, else --to, else as_of in pipeline.yaml, else
-today. The window is the review period ending on it (review: in
-pipeline.yaml), or --from to --to. A repository with errors is not
-reported on: fix what pipegen check prints first.`,
+today in the pipeline's timezone. The review window is the review period
+ending on it (review: in pipeline.yaml), or --from to --to. The rates use
+the last rate_days days (default 90), or --rate-days. A repository with
+errors is not reported on: fix what pipegen check prints first.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		dir := dirFlag(fs)
 		asOf := fs.String("as-of", "", "compute as of `DATE` (YYYY-MM-DD)")
 		from := fs.String("from", "", "start the window on `DATE`")
 		to := fs.String("to", "", "end the window on `DATE` (also the as-of date)")
 		funnelDays := fs.Int("funnel-days", 0, "the funnel cohort: deals created in the last `N` days (default: funnel_days, or 365)")
+		rateDays := fs.Int("rate-days", 0, "compute the rates over the last `N` days (default: rate_days, or 90)")
 		formatFlag := fs.String("format", "table", "output `format`: table or json")
 		return func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
@@ -39,8 +44,13 @@ reported on: fix what pipegen check prints first.`,
 			if *formatFlag != "table" && *formatFlag != "json" {
 				return &usageError{msg: fmt.Sprintf("unknown format %q", *formatFlag), hint: "use --format table or json"}
 			}
-			if *funnelDays < 0 || *funnelDays > model.MaxDays {
-				return &usageError{msg: fmt.Sprintf("--funnel-days must be from 1 to %d", model.MaxDays)}
+			for _, f := range []struct {
+				name string
+				n    int
+			}{{"funnel-days", *funnelDays}, {"rate-days", *rateDays}} {
+				if set(fs, f.name) && (f.n < 1 || f.n > model.MaxDays) {
+					return &usageError{msg: fmt.Sprintf("--%s must be from 1 to %d, got %d", f.name, model.MaxDays, f.n)}
+				}
 			}
 			w, err := parseWindowFlags(*asOf, *from, *to)
 			if err != nil {
@@ -50,7 +60,7 @@ reported on: fix what pipegen check prints first.`,
 			if err != nil {
 				return err
 			}
-			opt := metrics.Options{AsOf: proj.AsOf, From: w.from, FunnelDays: *funnelDays}
+			opt := metrics.Options{AsOf: proj.AsOf, From: w.from, FunnelDays: *funnelDays, RateDays: *rateDays}
 			if !w.from.IsZero() && w.from > opt.AsOf {
 				return &usageError{msg: fmt.Sprintf("--from %s is after the as-of date %s", w.from, opt.AsOf)}
 			}
@@ -90,4 +100,11 @@ func parseWindowFlags(asOf, from, to string) (windowFlags, error) {
 	w.asOf = cmp.Or(a, t)
 	w.from = f
 	return w, nil
+}
+
+// set reports whether the flag called name was given on the command line.
+func set(fs *flag.FlagSet, name string) bool {
+	found := false
+	fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	return found
 }

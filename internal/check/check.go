@@ -300,13 +300,10 @@ func contains(list []string, s string) bool {
 // warning: the dashboard would show two answers to "are we on track".
 func (c *checker) targets(file string) {
 	p := c.p
+	teamOf := p.TeamOf()
 	teams := map[string]bool{}
-	teamOf := map[string]string{}
-	for _, o := range p.Owners {
-		if o.Team != "" {
-			teams[o.Team] = true
-			teamOf[o.ID] = o.Team
-		}
+	for _, team := range teamOf {
+		teams[team] = true
 	}
 	type key struct{ period, owner, team string }
 	seen := map[key]int{}

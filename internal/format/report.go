@@ -125,3 +125,38 @@ func Times(r metrics.Ratio) string {
 	}
 	return strconv.FormatFloat(roundTo(r.V, 1), 'f', 1, 64) + "×"
 }
+
+// Basis writes what a counted KPI rests on: "15 closed"; "8 closed, small
+// sample" under metrics.SmallSample; "" for a KPI that is not counted.
+func Basis(f metrics.Field) string {
+	s := CountOf(f)
+	if f.Small() {
+		s += ", small sample"
+	}
+	return s
+}
+
+// CountOf writes the count a KPI rests on: "15 closed", "8 won"; "" for
+// a KPI that is not counted.
+func CountOf(f metrics.Field) string {
+	if !f.Counted {
+		return ""
+	}
+	return Int(f.Count) + " " + f.CountOf
+}
+
+// Section writes the title of a section of KPIs, with its window.
+func Section(s metrics.Section, r *metrics.Report) string {
+	switch s {
+	case metrics.Now:
+		return "Now"
+	case metrics.Activity:
+		return "This review (" + span(r.Window) + ")"
+	case metrics.Rates:
+		return "Last " + Int(r.RateWindow.Days()) + " days (" + span(r.RateWindow) + ")"
+	}
+	return "Funnel cohort (deals created " + span(r.FunnelWindow) + ")"
+}
+
+// span writes a window: "2026-11-21 … 2026-11-27".
+func span(w metrics.Window) string { return w.From.String() + " … " + w.To.String() }

@@ -46,11 +46,11 @@ func Pipeline(opt Options) []byte {
 	}
 	fmt.Fprintf(&b, "sources: [%s]\nlost_reasons: [%s]\n", strings.Join(sources, ", "), strings.Join(reasons, ", "))
 	b.WriteString(`stages:
-  - {id: lead, name: Prospecting, probability: 0.05, rot_after: 14, guide: "Find the **budget holder**."}
+  - {id: lead, name: Prospecting, probability: 0.05, rot_after: 14, forecast: omitted, guide: "Find the **budget holder**."}
   - {id: qualified, probability: 0.2, rot_after: 21, entry: true, requires: [value]}
   - {id: demo, probability: 0.35, rot_after: 21, requires: [value]}
-  - {id: proposal, probability: 0.5, rot_after: 21, requires: [value, expected_close]}
-  - {id: negotiation, probability: 0.8, rot_after: 30, requires: [value, expected_close]}
+  - {id: proposal, probability: 0.5, rot_after: 21, forecast: best_case, requires: [value, expected_close]}
+  - {id: negotiation, probability: 0.8, rot_after: 30, forecast: commit, requires: [value, expected_close]}
   - {id: won, name: Closed won, type: won}
   - {id: lost, name: Closed lost, type: lost, requires: [reason]}
 transitions:
@@ -62,9 +62,14 @@ targets:
 	for q := 1; q <= 4; q++ {
 		fmt.Fprintf(&b, "  - {period: %d-Q%d, revenue: %d}\n", y, q, 100*opt.Deals+25000)
 	}
+	ownerTarget := 15*opt.Deals + 5000
 	for _, o := range owners[:3] {
-		fmt.Fprintf(&b, "  - {period: %d-Q%d, owner: %s, revenue: %d}\n", y, (m-1)/3+1, o, 15*opt.Deals+5000)
+		fmt.Fprintf(&b, "  - {period: %d-Q%d, owner: %s, revenue: %d}\n", y, (m-1)/3+1, o, ownerTarget)
 	}
+	// The team targets add up with their owners' (ana and ben of EMEA,
+	// chen of the Americas).
+	fmt.Fprintf(&b, "  - {period: %d-Q%d, team: EMEA, revenue: %d}\n", y, (m-1)/3+1, 2*ownerTarget)
+	fmt.Fprintf(&b, "  - {period: %d-Q%d, team: Americas, revenue: %d}\n", y, (m-1)/3+1, ownerTarget)
 	b.WriteString("spend:\n")
 	for k := opt.Months; k >= 0; k-- {
 		yy, mm := y, m-k
@@ -159,6 +164,9 @@ func deal(r *rand.Rand, i int, created, end model.Date) []byte {
 			break
 		}
 	}
+	if stage != -1 {
+		nextStep(&b, i, created)
+	}
 	if sent := r.IntN(30); sent > 0 {
 		fmt.Fprintf(&b, "emails:\n  sent: %d\n  opened: %d\n", sent, r.IntN(sent+1))
 	}
@@ -178,6 +186,20 @@ func deal(r *rand.Rand, i int, created, end model.Date) []byte {
 	}
 	fmt.Fprintf(&b, "notes: |\n  Met the team at %s. **Champion:** the CFO.\n\n  - follow up on pricing\n  - send the security questionnaire\n", firm)
 	return []byte(b.String())
+}
+
+// nextStep writes an open deal's next step, its date and, now and then,
+// its own forecast category, as reps keep them: most deals have a next
+// step, some none, some late. It draws from its own source, so the rest
+// of a generated deal does not depend on it.
+func nextStep(b *strings.Builder, i int, created model.Date) {
+	r := rand.New(rand.NewPCG(uint64(i), 0x5eed))
+	if r.IntN(8) > 0 {
+		fmt.Fprintf(b, "next_step: Call the CFO about %s\nnext_step_date: %s\n", words[r.IntN(len(words))], created.AddDays(14+r.IntN(180)))
+	}
+	if r.IntN(12) == 0 {
+		fmt.Fprintf(b, "forecast: %s\n", model.ForecastCategories[r.IntN(len(model.ForecastCategories))])
+	}
 }
 
 // Write writes a generated repository into dir.

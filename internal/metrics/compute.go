@@ -9,15 +9,17 @@ import (
 	"github.com/pipegen/pipegen/internal/model"
 )
 
-// Options say which day and which window to compute.
+// Options say which day and which windows to compute.
 type Options struct {
 	// AsOf is the day T the report is computed as of. It must be set.
 	AsOf model.Date
-	// From, when set, starts the window explicitly; otherwise the window is
-	// the review period ending on AsOf.
+	// From, when set, starts the review window explicitly; otherwise the
+	// window is the review period ending on AsOf.
 	From model.Date
 	// FunnelDays overrides pipeline.yaml's funnel_days (default 365).
 	FunnelDays int
+	// RateDays overrides pipeline.yaml's rate_days (default 90).
+	RateDays int
 }
 
 // ReviewDays returns the length in days of a review cadence.
@@ -31,66 +33,87 @@ func ReviewDays(review string) int {
 	return 7
 }
 
-// DefaultFunnelDays is the funnel cohort when pipeline.yaml does not say.
-const DefaultFunnelDays = 365
+// Defaults of the funnel cohort and of the rate window, when pipeline.yaml
+// does not say.
+const (
+	DefaultFunnelDays = 365
+	DefaultRateDays   = 90
+)
 
 // Compute returns the report of repo as of opt.AsOf. The repository must
 // have passed check: histories are in date order and name known stages.
 func Compute(repo *model.Repo, opt Options) *Report {
 	p := repo.Pipeline
-	t := opt.AsOf
-	cur, prev, funnelDays := windows(p, opt)
-	// The previous window is a snapshot of its own: compute it alongside.
+	cur, prev := windows(p, opt)
+	// Every previous value is the same figure as of F − 1: a snapshot of
+	// its own, computed alongside.
 	var previous KPIs
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		previous = newSnapshot(repo, prev, funnelDays).kpis()
+		previous = newSnapshot(repo, prev).kpis()
 	}()
-	c := newSnapshot(repo, cur, funnelDays)
-	r := &Report{
-		AsOf:           t,
-		Currency:       p.Currency,
-		Window:         cur,
-		PreviousWindow: prev,
-		FunnelWindow:   c.funnel,
-		Current:        c.kpis(),
+	c := newSnapshot(repo, cur)
+	zone := p.Timezone
+	if zone == "" {
+		zone = "UTC"
 	}
-	<-done
-	r.Previous = previous
+	r := &Report{
+		AsOf:           cur.review.To,
+		Currency:       p.Currency,
+		Timezone:       zone,
+		Window:         cur.review,
+		RateWindow:     cur.rate,
+		FunnelWindow:   cur.funnel,
+		History:        HistoryFiles,
+		Current:        c.kpis(),
+		PreviousWindow: prev.review,
+	}
 	// The lists are sorted alongside the other breakdowns.
 	listed := make(chan struct{})
 	go func() {
 		defer close(listed)
-		r.Stuck, r.Overdue = c.lists()
+		c.lists(r)
 	}()
 	r.Stages = c.stages()
 	r.Sources = c.sources()
-	r.Owners = c.owners()
+	r.Owners, r.Teams = c.groups()
 	r.Targets = c.targets()
 	<-listed
+	<-done
+	r.Previous = previous
 	return r
 }
 
-// windows returns the current and previous windows of opt, and the length
-// of the funnel cohort in days.
-func windows(p *model.Pipeline, opt Options) (cur, prev Window, funnelDays int) {
+// spans are the windows of a report, all ending on the same day.
+type spans struct {
+	review, rate, funnel Window
+}
+
+// windows returns the windows of opt, ending on T, and the same windows
+// ending on F − 1, for the previous values.
+func windows(p *model.Pipeline, opt Options) (cur, prev spans) {
 	t := opt.AsOf
 	from := opt.From
 	if from.IsZero() || from > t {
 		from = t.AddDays(1 - ReviewDays(p.Review))
 	}
-	funnelDays = opt.FunnelDays
-	if funnelDays <= 0 {
-		funnelDays = p.FunnelDays
+	n := int(t-from) + 1
+	funnelDays := cmp.Or(max(opt.FunnelDays, 0), p.FunnelDays, DefaultFunnelDays)
+	rateDays := cmp.Or(max(opt.RateDays, 0), p.RateDays, DefaultRateDays)
+	// A window given with --from longer than the rate window is the rate
+	// window.
+	if !opt.From.IsZero() {
+		rateDays = max(rateDays, n)
 	}
-	if funnelDays <= 0 {
-		funnelDays = DefaultFunnelDays
+	at := func(end model.Date) spans {
+		return spans{
+			review: Window{From: end.AddDays(1 - n), To: end},
+			rate:   Window{From: end.AddDays(1 - rateDays), To: end},
+			funnel: Window{From: end.AddDays(1 - funnelDays), To: end},
+		}
 	}
-	cur = Window{From: from, To: t}
-	n := cur.Days()
-	prev = Window{From: from.AddDays(-n), To: from.AddDays(-1)}
-	return cur, prev, funnelDays
+	return at(t), at(from.AddDays(-1))
 }
 
 // fact is what one deal is as of a day: its visible history and the facts
@@ -118,22 +141,30 @@ func (f *fact) open() bool { return f.status == model.Open }
 // history, so a skipped stage counts as passed.
 func (f *fact) reached(k int) bool { return k <= f.furthest }
 
-// snapshot holds the facts of every deal as of the last day of a window.
+// category is an open deal's forecast category: its own, else its stage's,
+// else pipeline.
+func (f *fact) category() string {
+	return cmp.Or(f.d.Forecast, f.stage.Forecast, model.ForecastPipeline)
+}
+
+// snapshot holds the facts of every deal as of the last day of its windows.
 type snapshot struct {
 	p      *model.Pipeline
 	repo   *model.Repo
-	win    Window
+	t      model.Date
+	win    Window // the review window
+	rate   Window
 	funnel Window
 	facts  []fact
 }
 
-func newSnapshot(repo *model.Repo, w Window, funnelDays int) *snapshot {
+func newSnapshot(repo *model.Repo, w spans) *snapshot {
 	s := &snapshot{
-		p: repo.Pipeline, repo: repo, win: w,
-		funnel: Window{From: w.To.AddDays(1 - funnelDays), To: w.To},
-		facts:  make([]fact, 0, len(repo.Deals)),
+		p: repo.Pipeline, repo: repo, t: w.review.To,
+		win: w.review, rate: w.rate, funnel: w.funnel,
+		facts: make([]fact, 0, len(repo.Deals)),
 	}
-	t := w.To
+	t := s.t
 	for _, d := range repo.Deals {
 		n := 0
 		for n < len(d.History) && d.History[n].Date <= t {
@@ -174,52 +205,89 @@ func newSnapshot(repo *model.Repo, w Window, funnelDays int) *snapshot {
 
 // isStuck returns whether an open deal is stuck, and its days in stage.
 func (s *snapshot) isStuck(f *fact) (bool, int) {
-	days := int(s.win.To - f.entered)
+	days := int(s.t - f.entered)
 	return f.open() && f.stage.HasRotAfter && days > f.stage.RotAfter, days
 }
 
 func (s *snapshot) isOverdue(f *fact) bool {
-	return f.open() && !f.d.ExpectedClose.IsZero() && f.d.ExpectedClose < s.win.To
+	return f.open() && !f.d.ExpectedClose.IsZero() && f.d.ExpectedClose < s.t
+}
+
+// nextStepOverdue reports whether an open deal's next step was due before
+// T (as check warns).
+func (s *snapshot) nextStepOverdue(f *fact) bool {
+	return f.open() && !f.d.NextStepDate.IsZero() && f.d.NextStepDate < s.t
 }
 
 // weighted returns value × probability in cents, unrounded.
 func weighted(f *fact) float64 { return float64(f.d.Value) * f.prob }
 
-// tally is the part of the KPIs that sums over a group of deals: the whole
-// pipeline, one source or one owner.
+// tally sums the facts of a group of deals — the whole pipeline, an owner,
+// a team — for the snapshot, the activity of the review window, the rates
+// of the rate window and the funnel cohort.
 type tally struct {
-	leads, open, won, lost, stuck, overdue int
-	openValue, wonValue                    model.Money
-	weighted                               float64 // cents
-	cycleDays                              int
-	cohort, cohortQualified, cohortWon     int
-	emailsSent, emailsOpened               int
+	// snapshot
+	open, stuck, overdue, noNextStep, overdueNextStep int
+	openValue, overdueValue                           model.Money
+	weighted                                          float64 // cents
+	// activity
+	leads, won, lost, backward    int
+	newValue, wonValue, lostValue model.Money
+	// rates
+	ratedWon, ratedLost, ratedLeads int
+	ratedWonValue, ratedLostValue   model.Money
+	cycles                          []int // days from created to won, per deal won in the rate window
+	emailsSent, emailsOpened        int
+	// funnel cohort
+	cohort, cohortQualified, cohortWon int
+	cohortWonValue                     model.Money
 }
 
 func (s *snapshot) add(t *tally, f *fact, qualified int) {
-	w := s.win
-	if w.Contains(f.created) {
-		t.leads++
-	}
+	v := f.d.Value
 	if f.open() {
 		t.open++
-		t.openValue += f.d.Value
+		t.openValue += v
 		t.weighted += weighted(f)
 		if stuck, _ := s.isStuck(f); stuck {
 			t.stuck++
 		}
 		if s.isOverdue(f) {
 			t.overdue++
+			t.overdueValue += v
+		}
+		if f.d.NextStep == "" {
+			t.noNextStep++
+		}
+		if s.nextStepOverdue(f) {
+			t.overdueNextStep++
 		}
 	}
-	if f.won() && w.Contains(f.closed) {
+	if s.win.Contains(f.created) {
+		t.leads++
+		t.newValue += v
+	}
+	if s.rate.Contains(f.created) {
+		t.ratedLeads++
+	}
+	switch {
+	case f.won() && s.win.Contains(f.closed):
 		t.won++
-		t.wonValue += f.d.Value
-		t.cycleDays += int(f.closed - f.created)
-	}
-	if f.lost() && w.Contains(f.closed) {
+		t.wonValue += v
+	case f.lost() && s.win.Contains(f.closed):
 		t.lost++
+		t.lostValue += v
 	}
+	switch {
+	case f.won() && s.rate.Contains(f.closed):
+		t.ratedWon++
+		t.ratedWonValue += v
+		t.cycles = append(t.cycles, int(f.closed-f.created))
+	case f.lost() && s.rate.Contains(f.closed):
+		t.ratedLost++
+		t.ratedLostValue += v
+	}
+	t.backward += s.backwardMoves(f)
 	if s.funnel.Contains(f.created) {
 		t.cohort++
 		if qualified >= 0 && f.reached(qualified) {
@@ -227,19 +295,37 @@ func (s *snapshot) add(t *tally, f *fact, qualified int) {
 		}
 		if f.won() {
 			t.cohortWon++
+			t.cohortWonValue += v
 		}
 	}
-	// Active in the window: created by its end, and not closed before it.
-	if f.d.Emails.Set && (f.open() || f.closed >= w.From) {
+	// Active in the rate window: created by T (every fact is), and not
+	// closed before it.
+	if f.d.Emails.Set && (f.open() || f.closed >= s.rate.From) {
 		t.emailsSent += f.d.Emails.Sent
 		t.emailsOpened += f.d.Emails.Opened
 	}
 }
 
+// backwardMoves counts the entries of the review window that move the deal
+// to an open stage earlier in the stage list than the one it left.
+func (s *snapshot) backwardMoves(f *fact) int {
+	n := 0
+	for j := len(f.hist) - 1; j > 0 && f.hist[j].Date >= s.win.From; j-- {
+		to, ok := s.p.StageIndex(f.hist[j].Stage)
+		if !ok || s.p.Stages[to].Type != model.Open {
+			continue
+		}
+		if from, ok := s.p.StageIndex(f.hist[j-1].Stage); ok && to < from {
+			n++
+		}
+	}
+	return n
+}
+
 // qualification is the share of the cohort that reached the qualified
 // stage q; undefined when the pipeline has no such stage (a single open
 // stage and no qualified_stage), rather than a misleading 0 %.
-func qualification(q int, t tally) Ratio {
+func qualification(q int, t *tally) Ratio {
 	if q < 0 {
 		return Ratio{}
 	}
@@ -256,18 +342,22 @@ func (s *snapshot) qualifiedIndex() int {
 func (s *snapshot) kpis() KPIs {
 	var t tally
 	q := s.qualifiedIndex()
-	w := s.win
+	r := s.rate
 	var atStart, churned, onboarded, onboardingEnded int
+	var atStartValue, churnedValue model.Money
 	for i := range s.facts {
 		f := &s.facts[i]
 		s.add(&t, f, q)
-		if f.won() && f.closed < w.From && (f.churned.IsZero() || f.churned >= w.From) {
+		// Customers at R: won before R and not churned before R.
+		if f.won() && f.closed < r.From && (f.churned.IsZero() || f.churned >= r.From) {
 			atStart++
-			if w.Contains(f.churned) {
+			atStartValue += f.d.Value
+			if r.Contains(f.churned) {
 				churned++
+				churnedValue += f.d.Value
 			}
 		}
-		if o := f.d.Onboarding; o != nil && f.won() && w.Contains(o.Date) {
+		if o := f.d.Onboarding; o != nil && f.won() && r.Contains(o.Date) {
 			switch o.Status {
 			case model.OnboardingSucceeded:
 				onboarded++
@@ -277,69 +367,112 @@ func (s *snapshot) kpis() KPIs {
 			}
 		}
 	}
+	g := t.group()
 	k := KPIs{
-		OpenDeals:             t.open,
-		OpenValue:             t.openValue,
-		WeightedValue:         model.Money(math.Round(t.weighted)),
-		StuckDeals:            t.stuck,
-		OverdueDeals:          t.overdue,
-		Leads:                 t.leads,
-		QualificationRate:     qualification(q, t),
-		LeadConversionRate:    ratio(float64(t.cohortWon), float64(t.cohort)),
-		WonDeals:              t.won,
-		LostDeals:             t.lost,
-		WonValue:              t.wonValue,
-		WinRate:               ratio(float64(t.won), float64(t.won+t.lost)),
-		AvgDealSize:           moneyRatio(float64(t.wonValue), float64(t.won)),
-		SalesCycleDays:        ratio(float64(t.cycleDays), float64(t.won)),
+		OpenDeals: g.OpenDeals, OpenValue: g.OpenValue, WeightedValue: g.WeightedValue,
+		StuckDeals: g.StuckDeals, OverdueDeals: g.OverdueDeals, OverdueValue: g.OverdueValue,
+		NoNextStep: g.NoNextStep, OverdueNextStep: g.OverdueNextStep,
+
+		Leads: g.Leads, NewValue: g.NewValue, WonDeals: g.WonDeals, WonValue: g.WonValue,
+		LostDeals: g.LostDeals, LostValue: g.LostValue, BackwardMoves: g.BackwardMoves,
+
+		WinRate:               g.WinRate,
+		WinRateByValue:        ratio(float64(t.ratedWonValue), float64(t.ratedWonValue+t.ratedLostValue)),
+		ClosedDeals:           g.ClosedDeals,
+		AvgDealSize:           g.AvgDealSize,
+		SalesCycleDays:        g.SalesCycleDays,
+		WonDealsRated:         g.WonDealsRated,
+		LeadsRated:            t.ratedLeads,
 		EmailOpenRate:         ratio(float64(t.emailsOpened), float64(t.emailsSent)),
+		EmailsSent:            t.emailsSent,
 		ChurnRate:             ratio(float64(churned), float64(atStart)),
+		RevenueChurnRate:      ratio(float64(churnedValue), float64(atStartValue)),
+		CustomersAtStart:      atStart,
 		OnboardingSuccessRate: ratio(float64(onboarded), float64(onboardingEnded)),
+		OnboardingsEnded:      onboardingEnded,
+		QualificationRate:     qualification(q, &t),
+		LeadConversionRate:    ratio(float64(t.cohortWon), float64(t.cohort)),
+		CohortDeals:           t.cohort,
 	}
-	spend := s.spend(func(model.Spend) bool { return true })
-	k.Spend = spend
-	k.CostPerLead = moneyRatio(float64(spend), float64(t.leads))
-	k.CAC = moneyRatio(float64(spend), float64(t.won))
+	k.SalesCycleMeanDays, _ = meanMedian(t.cycles)
 	k.SalesVelocity = t.velocity()
+	all := func(model.Spend) bool { return true }
+	k.Spend = model.Money(math.Round(s.spend(s.win, all)))
+	if s.spendTracked() {
+		rated := s.spend(s.rate, all)
+		k.CostPerLead = moneyRatio(rated, float64(t.ratedLeads))
+		k.CAC = moneyRatio(rated, float64(t.ratedWon))
+	}
 	return k
 }
 
-// velocity is open deals × win rate × average deal size ÷ sales cycle, in
-// money per day; null when a part is null or the cycle is 0 days. It is
-// computed from the unrounded parts.
+// group returns the tally's numbers as an owner's or team's row.
+func (t *tally) group() Group {
+	_, median := meanMedian(t.cycles)
+	return Group{
+		OpenDeals: t.open, OpenValue: t.openValue,
+		WeightedValue: model.Money(math.Round(t.weighted)),
+		StuckDeals:    t.stuck, OverdueDeals: t.overdue, OverdueValue: t.overdueValue,
+		NoNextStep: t.noNextStep, OverdueNextStep: t.overdueNextStep,
+
+		Leads: t.leads, NewValue: t.newValue, WonDeals: t.won, WonValue: t.wonValue,
+		LostDeals: t.lost, LostValue: t.lostValue, BackwardMoves: t.backward,
+
+		WinRate:        ratio(float64(t.ratedWon), float64(t.ratedWon+t.ratedLost)),
+		ClosedDeals:    t.ratedWon + t.ratedLost,
+		AvgDealSize:    moneyRatio(float64(t.ratedWonValue), float64(t.ratedWon)),
+		SalesCycleDays: median,
+		WonDealsRated:  t.ratedWon,
+	}
+}
+
+// spendTracked reports whether pipeline.yaml records any spend: without it,
+// the spend-based rates are undefined rather than 0.
+func (s *snapshot) spendTracked() bool { return len(s.p.Spend) > 0 }
+
+// velocity is open deals × win rate × average deal size ÷ mean sales
+// cycle, in money per day, over the rate window; null when a part is null
+// or the cycle is 0 days. It is computed from the unrounded parts.
 func (t *tally) velocity() MoneyOrNull {
-	if t.won == 0 || t.cycleDays == 0 {
+	cycleDays := 0
+	for _, c := range t.cycles {
+		cycleDays += c
+	}
+	if t.ratedWon == 0 || cycleDays == 0 {
 		return MoneyOrNull{}
 	}
-	winRate := float64(t.won) / float64(t.won+t.lost)
-	avg := float64(t.wonValue) / float64(t.won)
-	cycle := float64(t.cycleDays) / float64(t.won)
+	winRate := float64(t.ratedWon) / float64(t.ratedWon+t.ratedLost)
+	avg := float64(t.ratedWonValue) / float64(t.ratedWon)
+	cycle := float64(cycleDays) / float64(t.ratedWon)
 	return MoneyOrNull{V: model.Money(math.Round(float64(t.open) * winRate * avg / cycle)), Valid: true}
 }
 
 // spend sums the spend entries that match, each spread evenly over the days
-// of its month, over the days of the month inside the window.
-func (s *snapshot) spend(match func(model.Spend) bool) model.Money {
+// of its month, over the days of the month inside the window w: cents,
+// unrounded, for the ratios that divide it.
+func (s *snapshot) spend(w Window, match func(model.Spend) bool) float64 {
 	var cents float64
 	for _, e := range s.p.Spend {
 		if !match(e) {
 			continue
 		}
-		from := max(e.Month.Start, s.win.From)
-		to := min(e.Month.End, s.win.To)
+		from := max(e.Month.Start, w.From)
+		to := min(e.Month.End, w.To)
 		if to < from {
 			continue
 		}
 		days := int(to-from) + 1
 		cents += float64(e.Amount) * float64(days) / float64(e.Month.Days())
 	}
-	return model.Money(math.Round(cents))
+	return cents
 }
 
-// stages computes the funnel and stage velocity in one pass over the deals.
+// stages computes the funnel and the time in stage in one pass over the
+// deals.
 func (s *snapshot) stages() []Stage {
 	out := []Stage{}
 	row := make([]int, len(s.p.Stages)) // pipeline position → index in out, or -1 for a lost stage
+	var pos []int                       // index in out → pipeline position
 	for k := range s.p.Stages {
 		st := &s.p.Stages[k]
 		row[k] = -1
@@ -352,13 +485,20 @@ func (s *snapshot) stages() []Stage {
 			r.RotAfter = &rot
 		}
 		row[k] = len(out)
+		pos = append(pos, k)
 		out = append(out, r)
 	}
 	stays := make([][]int, len(out))
 	weightedCents := make([]float64, len(out))
+	// undecided[r] counts the cohort deals still open in out[r];
+	// undecidedOn[r] those of them that reached the next stage too (after
+	// a move back).
+	undecided := make([]int, len(out))
+	undecidedOn := make([]int, len(out))
 	for i := range s.facts {
 		f := &s.facts[i]
-		if s.funnel.Contains(f.created) {
+		cohort := s.funnel.Contains(f.created)
+		if cohort {
 			for k := 0; k <= f.furthest; k++ {
 				if r := row[k]; r >= 0 {
 					out[r].Reached++
@@ -374,14 +514,17 @@ func (s *snapshot) stages() []Stage {
 				if stuck, _ := s.isStuck(f); stuck {
 					out[r].Stuck++
 				}
+				if cohort {
+					undecided[r]++
+					if r+1 < len(out) && f.reached(pos[r+1]) {
+						undecidedOn[r]++
+					}
+				}
 			}
 		}
-		// Each stay in a stage that ended in the window: the deal entered
-		// the stage with hist[j] and left it with hist[j+1].
-		for j := 0; j+1 < len(f.hist); j++ {
-			if !s.win.Contains(f.hist[j+1].Date) {
-				continue
-			}
+		// Each stay in a stage that ended in the rate window: the deal
+		// entered the stage with hist[j] and left it with hist[j+1].
+		for j := len(f.hist) - 2; j >= 0 && f.hist[j+1].Date >= s.rate.From; j-- {
 			if k, ok := s.p.StageIndex(f.hist[j].Stage); ok && row[k] >= 0 {
 				stays[row[k]] = append(stays[row[k]], int(f.hist[j+1].Date-f.hist[j].Date))
 			}
@@ -390,15 +533,14 @@ func (s *snapshot) stages() []Stage {
 	for i := range out {
 		out[i].WeightedValue = model.Money(math.Round(weightedCents[i]))
 		out[i].AvgDays, out[i].MedianDays = meanMedian(stays[i])
+		out[i].Stays = len(stays[i])
 		out[i].FromTop = ratio(float64(out[i].Reached), float64(out[0].Reached))
-		if out[i].Type == model.Won {
+		if out[i].Type == model.Won || i+1 >= len(out) {
 			continue
 		}
-		next := Ratio{}
-		if i+1 < len(out) {
-			next = ratio(float64(out[i+1].Reached), float64(out[i].Reached))
-		}
-		out[i].ConversionToNext = &next
+		next := out[i+1].Reached
+		out[i].ConversionToNext = ratio(float64(next), float64(out[i].Reached))
+		out[i].DecidedConversionToNext = ratio(float64(next-undecidedOn[i]), float64(out[i].Reached-undecided[i]))
 	}
 	return out
 }
@@ -440,23 +582,28 @@ func groupIDs(declared []string, used map[string]bool) []string {
 	return append(ids, extra...)
 }
 
+// sources is lead quality per source, over the funnel cohort only: its
+// deals, those of them won, and the spend over the cohort's days.
 func (s *snapshot) sources() []Source {
-	q := s.qualifiedIndex()
 	tallies := map[string]*tally{}
 	used := map[string]bool{}
 	for i := range s.facts {
 		f := &s.facts[i]
-		id := f.d.Source
-		if id == "" {
-			id = NoSource
+		if !s.funnel.Contains(f.created) {
+			continue
 		}
+		id := cmp.Or(f.d.Source, NoSource)
 		used[id] = true
 		t := tallies[id]
 		if t == nil {
 			t = &tally{}
 			tallies[id] = t
 		}
-		s.add(t, f, q)
+		t.cohort++
+		if f.won() {
+			t.cohortWon++
+			t.cohortWonValue += f.d.Value
+		}
 	}
 	for _, e := range s.p.Spend {
 		if e.Source != "" {
@@ -473,113 +620,163 @@ func (s *snapshot) sources() []Source {
 		if t == nil {
 			t = &tally{}
 		}
-		spend := s.spend(func(e model.Spend) bool { return e.Source == id })
-		out = append(out, Source{
-			ID: id, Leads: t.leads, WonDeals: t.won, WonValue: t.wonValue,
+		spend := s.spend(s.funnel, func(e model.Spend) bool { return e.Source == id })
+		row := Source{
+			ID: id, Leads: t.cohort, WonDeals: t.cohortWon, WonValue: t.cohortWonValue,
 			LeadConversionRate: ratio(float64(t.cohortWon), float64(t.cohort)),
-			Spend:              spend,
-			CostPerLead:        moneyRatio(float64(spend), float64(t.leads)),
-			CAC:                moneyRatio(float64(spend), float64(t.won)),
-		})
+			Spend:              model.Money(math.Round(spend)),
+		}
+		if s.spendTracked() {
+			row.CostPerLead = moneyRatio(spend, float64(t.cohort))
+			row.CAC = moneyRatio(spend, float64(t.cohortWon))
+		}
+		out = append(out, row)
 	}
 	return out
 }
 
-func (s *snapshot) owners() []Owner {
-	tallies := map[string]*tally{}
+// groups returns a row per owner and per team. A team's numbers are over
+// the pooled deals of its owners.
+func (s *snapshot) groups() (owners, teams []Group) {
+	byOwner := map[string]*tally{}
+	byTeam := map[string]*tally{}
 	used := map[string]bool{}
+	teamOf := s.p.TeamOf()
 	for i := range s.facts {
 		f := &s.facts[i]
 		id := f.d.Owner
 		used[id] = true
-		t := tallies[id]
+		t := byOwner[id]
 		if t == nil {
 			t = &tally{}
-			tallies[id] = t
+			byOwner[id] = t
 		}
 		s.add(t, f, -1)
+		if team, ok := teamOf[id]; ok {
+			tt := byTeam[team]
+			if tt == nil {
+				tt = &tally{}
+				byTeam[team] = tt
+			}
+			s.add(tt, f, -1)
+		}
 	}
 	var declared []string
 	for _, o := range s.p.Owners {
 		declared = append(declared, o.ID)
 	}
-	out := []Owner{}
+	owners = []Group{}
 	for _, id := range groupIDs(declared, used) {
-		t := tallies[id]
+		t := byOwner[id]
 		if t == nil {
 			t = &tally{}
 		}
-		row := Owner{
-			ID: id, Leads: t.leads, OpenDeals: t.open, OpenValue: t.openValue,
-			WeightedValue: model.Money(math.Round(t.weighted)),
-			WonDeals:      t.won, WonValue: t.wonValue,
-			WinRate:    ratio(float64(t.won), float64(t.won+t.lost)),
-			StuckDeals: t.stuck,
-		}
+		row := t.group()
+		row.ID = id
 		if o := s.p.OwnerByID(id); o != nil {
 			row.Name, row.Team = o.Name, o.Team
 		}
-		out = append(out, row)
+		owners = append(owners, row)
 	}
-	return out
+	teams = []Group{}
+	for _, team := range s.p.Teams() {
+		t := byTeam[team.ID]
+		if t == nil {
+			t = &tally{}
+		}
+		row := t.group()
+		row.ID, row.Owners = team.ID, team.Owners
+		teams = append(teams, row)
+	}
+	return owners, teams
 }
 
 func (s *snapshot) targets() []Target {
 	// One pass over the deals for all targets: a big pipeline's deals are
 	// read once rather than once per target.
 	type sums struct {
-		won, pipeline model.Money
-		weightedCents float64
+		won, overdue, open model.Money
+		byCategory         [3]model.Money // commit, best case, pipeline
+		weightedCents      float64
 	}
 	acc := make([]sums, len(s.p.Targets))
+	teamOf := s.p.TeamOf()
 	for i := range s.facts {
 		f := &s.facts[i]
 		won, open := f.won(), f.open()
 		if !won && !open {
 			continue
 		}
-		var w float64
+		category := -1
 		if open {
-			w = weighted(f)
+			category = slices.Index(model.ForecastCategories[:3], f.category())
 		}
+		overdue := s.isOverdue(f)
 		for k, tg := range s.p.Targets {
-			if tg.Owner != "" && f.d.Owner != tg.Owner {
+			if tg.Owner != "" && f.d.Owner != tg.Owner || tg.Team != "" && teamOf[f.d.Owner] != tg.Team {
 				continue
 			}
-			if won && tg.Period.Contains(f.closed) {
-				acc[k].won += f.d.Value
-			}
-			if open && tg.Period.Contains(f.d.ExpectedClose) {
-				acc[k].pipeline += f.d.Value
-				acc[k].weightedCents += w
+			a := &acc[k]
+			switch {
+			case won && tg.Period.Contains(f.closed):
+				a.won += f.d.Value
+			case open && tg.Period.Contains(f.d.ExpectedClose) && overdue:
+				a.overdue += f.d.Value
+			case open && tg.Period.Contains(f.d.ExpectedClose) && category >= 0:
+				a.open += f.d.Value
+				a.byCategory[category] += f.d.Value
+				a.weightedCents += weighted(f)
 			}
 		}
 	}
 	out := make([]Target, 0, len(s.p.Targets))
 	for k, tg := range s.p.Targets {
-		won, pipeline := acc[k].won, acc[k].pipeline
+		a := acc[k]
 		row := Target{
-			Period:     tg.Period.Text,
-			Revenue:    tg.Revenue,
-			WonValue:   won,
-			Attainment: ratio(float64(won), float64(tg.Revenue)),
-			Forecast:   won + model.Money(math.Round(acc[k].weightedCents)),
+			Period:       tg.Period.Text,
+			Status:       s.status(tg.Period),
+			Revenue:      tg.Revenue,
+			WonValue:     a.won,
+			Attainment:   ratio(float64(a.won), float64(tg.Revenue)),
+			OverdueValue: a.overdue,
 		}
 		if tg.Owner != "" {
-			owner := tg.Owner
-			row.Owner = &owner
+			row.Owner = &tg.Owner
 		}
-		if remaining := tg.Revenue - won; remaining > 0 {
-			row.Coverage = ratio(float64(pipeline), float64(remaining))
+		if tg.Team != "" {
+			row.Team = &tg.Team
+		}
+		row.Commit, row.BestCase, row.Pipeline, row.Forecast = a.won, a.won, a.won, a.won
+		if row.Status != Past {
+			row.Commit += a.byCategory[0]
+			row.BestCase = row.Commit + a.byCategory[1]
+			row.Pipeline = row.BestCase + a.byCategory[2]
+			row.Forecast += model.Money(math.Round(a.weightedCents))
+			if remaining := tg.Revenue - a.won; remaining > 0 {
+				row.Coverage = ratio(float64(a.open), float64(remaining))
+			}
 		}
 		out = append(out, row)
 	}
 	return out
 }
 
-func (s *snapshot) lists() ([]Stuck, []Overdue) {
+// status says whether a period is past, current or future as of T.
+func (s *snapshot) status(p model.Period) string {
+	switch {
+	case p.End < s.t:
+		return Past
+	case p.Start > s.t:
+		return Future
+	}
+	return Current
+}
+
+// lists fills the report's lists of deals: stuck, overdue and next steps.
+func (s *snapshot) lists(r *Report) {
 	stuck := []Stuck{}
 	var overdue []Overdue
+	var none, late []NextStep
 	for i := range s.facts {
 		f := &s.facts[i]
 		if ok, days := s.isStuck(f); ok {
@@ -587,12 +784,25 @@ func (s *snapshot) lists() ([]Stuck, []Overdue) {
 		}
 		if s.isOverdue(f) {
 			overdue = append(overdue, Overdue{ID: f.d.ID, Stage: f.stage.ID, ExpectedClose: f.d.ExpectedClose,
-				DaysOverdue: int(s.win.To - f.d.ExpectedClose), Value: f.d.Value})
+				DaysOverdue: int(s.t - f.d.ExpectedClose), Value: f.d.Value})
+		}
+		if !f.open() {
+			continue
+		}
+		step := NextStep{ID: f.d.ID, Owner: f.d.Owner, Stage: f.stage.ID, Step: f.d.NextStep, Date: f.d.NextStepDate, Value: f.d.Value}
+		if f.d.NextStep == "" {
+			none = append(none, step)
+		}
+		if s.nextStepOverdue(f) {
+			step.DaysOverdue = int(s.t - f.d.NextStepDate)
+			late = append(late, step)
 		}
 	}
-	stuck = sortByDays(stuck, Stuck.DaysOver, func(x Stuck) string { return x.ID })
-	overdue = sortByDays(overdue, func(x Overdue) int { return x.DaysOverdue }, func(x Overdue) string { return x.ID })
-	return stuck, overdue
+	r.Stuck = sortByDays(stuck, Stuck.DaysOver, func(x Stuck) string { return x.ID })
+	r.Overdue = sortByDays(overdue, func(x Overdue) int { return x.DaysOverdue }, func(x Overdue) string { return x.ID })
+	slices.SortFunc(none, func(a, b NextStep) int { return strings.Compare(a.ID, b.ID) })
+	r.NoNextStep = none
+	r.OverdueNextStep = sortByDays(late, func(x NextStep) int { return x.DaysOverdue }, func(x NextStep) string { return x.ID })
 }
 
 // sortByDays returns items ordered by days, most first, then by id. Days

@@ -99,8 +99,8 @@ const TrendMonths = 12
 
 // ComputeDetails returns the details of repo as of opt.AsOf.
 func ComputeDetails(repo *model.Repo, opt Options) *Details {
-	cur, _, funnelDays := windows(repo.Pipeline, opt)
-	s := newSnapshot(repo, cur, funnelDays)
+	cur, _ := windows(repo.Pipeline, opt)
+	s := newSnapshot(repo, cur)
 	d := &Details{Deals: make([]DealRow, len(s.facts))}
 	for i := range s.facts {
 		d.Deals[i] = s.row(&s.facts[i])
@@ -259,17 +259,32 @@ func (s *snapshot) review() Review {
 // stages. Spend is not tied to owners, so spend-based numbers are left out,
 // and only that owner's targets are kept.
 func ForOwner(repo *model.Repo, opt Options, owner string) *Report {
+	return forGroup(repo, opt, func(id string) bool { return id == owner },
+		func(t model.Target) bool { return t.Owner == owner })
+}
+
+// ForTeam returns the report of the pooled deals of one team's owners, with
+// the targets of the team and of its owners.
+func ForTeam(repo *model.Repo, opt Options, team string) *Report {
+	teamOf := repo.Pipeline.TeamOf()
+	return forGroup(repo, opt, func(id string) bool { return teamOf[id] == team },
+		func(t model.Target) bool { return t.Team == team || t.Owner != "" && teamOf[t.Owner] == team })
+}
+
+// forGroup returns the report of the deals whose owner is in the group,
+// with the targets that keep: spend is left out, as it has no owner.
+func forGroup(repo *model.Repo, opt Options, in func(owner string) bool, keep func(model.Target) bool) *Report {
 	p := *repo.Pipeline
 	p.Spend = nil
 	p.Targets = nil
 	for _, t := range repo.Pipeline.Targets {
-		if t.Owner == owner {
+		if keep(t) {
 			p.Targets = append(p.Targets, t)
 		}
 	}
 	sub := &model.Repo{Pipeline: &p}
 	for _, d := range repo.Deals {
-		if d.Owner == owner {
+		if in(d.Owner) {
 			sub.Deals = append(sub.Deals, d)
 		}
 	}

@@ -1,5 +1,7 @@
 package metrics
 
+import "github.com/pipegen/pipegen/internal/model"
+
 // Kind says how a KPI is measured, and so how it is written and compared.
 type Kind int
 
@@ -11,50 +13,100 @@ const (
 	AmountPerDay
 )
 
-// Field is one KPI of a window, for display: its key in the JSON, a label,
-// its kind and its value (undefined when !Valid). Amounts are in cents.
+// Section says which window a KPI is over: the groups of the dashboard's
+// tiles and of the terminal table.
+type Section int
+
+const (
+	// Now is the snapshot as of T.
+	Now Section = iota
+	// Activity is what happened in the review window.
+	Activity
+	// Rates are over the trailing rate window.
+	Rates
+	// Cohort is over the funnel cohort.
+	Cohort
+)
+
+// SmallSample is the count under which a rate is marked as resting on too
+// few deals to read much into.
+const SmallSample = 10
+
+// Field is one KPI, for display: its key in the JSON (also its anchor in
+// docs/metrics.md), a label, its kind, its section and its value
+// (undefined when !Valid). Amounts are in cents. A rate carries the count
+// it rests on.
 type Field struct {
-	Key   string
-	Label string
-	Kind  Kind
-	Value float64
-	Valid bool
+	Key     string
+	Label   string
+	Kind    Kind
+	Section Section
+	Value   float64
+	Valid   bool
 	// HigherIsBetter says which way of change is good news.
 	HigherIsBetter bool
+	// Counted says the field rests on Count deals (or emails, customers…),
+	// called CountOf: "15 closed".
+	Counted bool
+	Count   int
+	CountOf string
 }
 
-// Fields lists the KPIs of a window in the order of METRICS.md.
+// Small reports whether a counted field rests on a small sample.
+func (f Field) Small() bool { return f.Counted && f.Count < SmallSample }
+
+// Fields lists the KPIs in the order of METRICS.md, section by section.
 func (k KPIs) Fields() []Field {
-	count := func(key, label string, v int, up bool) Field {
-		return Field{Key: key, Label: label, Kind: Count, Value: float64(v), Valid: true, HigherIsBetter: up}
+	count := func(s Section, key, label string, v int, up bool) Field {
+		return Field{Key: key, Label: label, Kind: Count, Section: s, Value: float64(v), Valid: true, HigherIsBetter: up}
 	}
-	rate := func(key, label string, r Ratio, up bool) Field {
-		return Field{Key: key, Label: label, Kind: Rate, Value: r.V, Valid: r.Valid, HigherIsBetter: up}
+	money := func(s Section, key, label string, m MoneyOrNull, up bool) Field {
+		return Field{Key: key, Label: label, Kind: Amount, Section: s, Value: float64(m.V), Valid: m.Valid, HigherIsBetter: up}
 	}
-	money := func(key, label string, m MoneyOrNull, up bool) Field {
-		return Field{Key: key, Label: label, Kind: Amount, Value: float64(m.V), Valid: m.Valid, HigherIsBetter: up}
+	on := func(f Field, n int, of string) Field {
+		f.Counted, f.Count, f.CountOf = true, n, of
+		return f
 	}
+	rate := func(s Section, key, label string, r Ratio, up bool, n int, of string) Field {
+		return on(Field{Key: key, Label: label, Kind: Rate, Section: s, Value: r.V, Valid: r.Valid, HigherIsBetter: up}, n, of)
+	}
+	days := func(key, label string, r Ratio, n int) Field {
+		return on(Field{Key: key, Label: label, Kind: Days, Section: Rates, Value: r.V, Valid: r.Valid}, n, "won")
+	}
+	valid := func(m model.Money) MoneyOrNull { return MoneyOrNull{V: m, Valid: true} }
 	return []Field{
-		count("open_deals", "Open deals", k.OpenDeals, true),
-		money("open_value", "Open value", MoneyOrNull{k.OpenValue, true}, true),
-		money("weighted_value", "Weighted value", MoneyOrNull{k.WeightedValue, true}, true),
-		count("stuck_deals", "Stuck deals", k.StuckDeals, false),
-		count("overdue_deals", "Overdue deals", k.OverdueDeals, false),
-		count("leads", "Leads", k.Leads, true),
-		rate("qualification_rate", "Qualification rate", k.QualificationRate, true),
-		rate("lead_conversion_rate", "Lead conversion", k.LeadConversionRate, true),
-		count("won_deals", "Won deals", k.WonDeals, true),
-		count("lost_deals", "Lost deals", k.LostDeals, false),
-		money("won_value", "Won value", MoneyOrNull{k.WonValue, true}, true),
-		rate("win_rate", "Win rate", k.WinRate, true),
-		money("avg_deal_size", "Average deal size", k.AvgDealSize, true),
-		{Key: "sales_cycle_days", Label: "Sales cycle", Kind: Days, Value: k.SalesCycleDays.V, Valid: k.SalesCycleDays.Valid},
-		{Key: "sales_velocity", Label: "Sales velocity", Kind: AmountPerDay, Value: float64(k.SalesVelocity.V), Valid: k.SalesVelocity.Valid, HigherIsBetter: true},
-		money("spend", "Spend", MoneyOrNull{k.Spend, true}, false),
-		money("cost_per_lead", "Cost per lead", k.CostPerLead, false),
-		money("cac", "CAC", k.CAC, false),
-		rate("email_open_rate", "Email open rate", k.EmailOpenRate, true),
-		rate("churn_rate", "Churn rate", k.ChurnRate, false),
-		rate("onboarding_success_rate", "Onboarding success", k.OnboardingSuccessRate, true),
+		count(Now, "open_deals", "Open deals", k.OpenDeals, true),
+		money(Now, "open_value", "Open value", valid(k.OpenValue), true),
+		money(Now, "weighted_value", "Weighted value", valid(k.WeightedValue), true),
+		count(Now, "stuck_deals", "Stuck deals", k.StuckDeals, false),
+		count(Now, "overdue_deals", "Overdue deals", k.OverdueDeals, false),
+		money(Now, "overdue_value", "Overdue value", valid(k.OverdueValue), false),
+		count(Now, "no_next_step", "No next step", k.NoNextStep, false),
+		count(Now, "overdue_next_step", "Next step overdue", k.OverdueNextStep, false),
+
+		count(Activity, "leads", "Leads", k.Leads, true),
+		money(Activity, "new_value", "New value", valid(k.NewValue), true),
+		count(Activity, "won_deals", "Won deals", k.WonDeals, true),
+		money(Activity, "won_value", "Won value", valid(k.WonValue), true),
+		count(Activity, "lost_deals", "Lost deals", k.LostDeals, false),
+		money(Activity, "lost_value", "Lost value", valid(k.LostValue), false),
+		money(Activity, "spend", "Spend", valid(k.Spend), false),
+		count(Activity, "backward_moves", "Backward moves", k.BackwardMoves, false),
+
+		rate(Rates, "win_rate", "Win rate", k.WinRate, true, k.ClosedDeals, "closed"),
+		rate(Rates, "win_rate_by_value", "Win rate by value", k.WinRateByValue, true, k.ClosedDeals, "closed"),
+		on(money(Rates, "avg_deal_size", "Average deal size", k.AvgDealSize, true), k.WonDealsRated, "won"),
+		days("sales_cycle_days", "Sales cycle (median)", k.SalesCycleDays, k.WonDealsRated),
+		days("sales_cycle_mean_days", "Sales cycle (mean)", k.SalesCycleMeanDays, k.WonDealsRated),
+		{Key: "sales_velocity", Label: "Sales velocity", Kind: AmountPerDay, Section: Rates, Value: float64(k.SalesVelocity.V), Valid: k.SalesVelocity.Valid, HigherIsBetter: true},
+		on(money(Rates, "cost_per_lead", "Cost per lead", k.CostPerLead, false), k.LeadsRated, "leads"),
+		on(money(Rates, "cac", "CAC", k.CAC, false), k.WonDealsRated, "won"),
+		rate(Rates, "email_open_rate", "Email open rate", k.EmailOpenRate, true, k.EmailsSent, "sent"),
+		rate(Rates, "churn_rate", "Churn rate", k.ChurnRate, false, k.CustomersAtStart, "customers"),
+		rate(Rates, "revenue_churn_rate", "Revenue churn", k.RevenueChurnRate, false, k.CustomersAtStart, "customers"),
+		rate(Rates, "onboarding_success_rate", "Onboarding success", k.OnboardingSuccessRate, true, k.OnboardingsEnded, "ended"),
+
+		rate(Cohort, "qualification_rate", "Qualification rate", k.QualificationRate, true, k.CohortDeals, "leads"),
+		rate(Cohort, "lead_conversion_rate", "Lead conversion", k.LeadConversionRate, true, k.CohortDeals, "leads"),
 	}
 }

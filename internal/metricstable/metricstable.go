@@ -16,29 +16,38 @@ import (
 // Write writes the report of the pipeline called name.
 func Write(w io.Writer, name string, r *metrics.Report) error {
 	cur := r.Currency
-	fmt.Fprintf(w, "%s — as of %s\n", term.Clean(name), r.AsOf)
-	fmt.Fprintf(w, "Window %s … %s (%d days), compared with %s … %s\n\n", r.Window.From, r.Window.To, r.Window.Days(), r.PreviousWindow.From, r.PreviousWindow.To)
+	fmt.Fprintf(w, "%s — as of %s (%s)\n", term.Clean(name), r.AsOf, r.Timezone)
+	fmt.Fprintf(w, "Previous values are the same figures as of %s, the end of the previous review.\n", r.PreviousWindow.To)
 
-	kpis := format.Table{Header: []string{"KPI", "This window", "Previous", "Change"}, Right: []bool{false, true, true, true}}
 	prev := r.Previous.Fields()
+	var kpis *format.Table
+	section := metrics.Section(-1)
 	for i, f := range r.Current.Fields() {
-		kpis.Add(f.Label, format.Field(f, cur, format.Full), format.Field(prev[i], cur, format.Full), change(f, prev[i], cur))
+		if f.Section != section {
+			if kpis != nil {
+				kpis.Write(w)
+			}
+			section = f.Section
+			fmt.Fprintf(w, "\n%s\n", format.Section(section, r))
+			kpis = &format.Table{Header: []string{"KPI", "Value", "Based on", "Previous", "Change"}, Right: []bool{false, true, true, true, true}}
+		}
+		kpis.Add(f.Label, format.Field(f, cur, format.Full), format.Basis(f), format.Field(prev[i], cur, format.Full), change(f, prev[i], cur))
 	}
 	kpis.Write(w)
 
 	fmt.Fprintf(w, "\nFunnel: deals created %s … %s\n", r.FunnelWindow.From, r.FunnelWindow.To)
-	funnel := format.Table{Header: []string{"Stage", "Reached", "Value", "To next", "From top"}, Right: []bool{false, true, true, true, true}}
+	funnel := format.Table{Header: []string{"Stage", "Reached", "Value", "To next", "Decided to next", "From top"}, Right: []bool{false, true, true, true, true, true}}
 	for _, s := range r.Stages {
-		next := ""
-		if s.ConversionToNext != nil {
-			next = format.Rate(*s.ConversionToNext)
+		next, decided := "", ""
+		if s.Type != model.Won {
+			next, decided = format.Rate(s.ConversionToNext), format.Rate(s.DecidedConversionToNext)
 		}
-		funnel.Add(s.Name, format.Int(s.Reached), format.Money(s.ReachedValue, cur), next, format.Rate(s.FromTop))
+		funnel.Add(s.Name, format.Int(s.Reached), format.Money(s.ReachedValue, cur), next, decided, format.Rate(s.FromTop))
 	}
 	funnel.Write(w)
 
-	fmt.Fprintf(w, "\nOpen stages now, and stays that ended in the window\n")
-	stages := format.Table{Header: []string{"Stage", "Open", "Open value", "Avg days", "Median days", "Rot after", "Stuck"}, Right: []bool{false, true, true, true, true, true, true}}
+	fmt.Fprintf(w, "\nOpen stages now, and stays that ended %s … %s\n", r.RateWindow.From, r.RateWindow.To)
+	stages := format.Table{Header: []string{"Stage", "Open", "Open value", "Stays", "Avg days", "Median days", "Rot after", "Stuck"}, Right: []bool{false, true, true, true, true, true, true, true}}
 	for _, s := range r.Stages {
 		if s.Type != model.Open {
 			continue
@@ -47,11 +56,11 @@ func Write(w io.Writer, name string, r *metrics.Report) error {
 		if s.RotAfter != nil {
 			rot = format.Int(*s.RotAfter)
 		}
-		stages.Add(s.Name, format.Int(s.OpenCount), format.Money(s.OpenValue, cur), format.DaysOrNone(s.AvgDays), format.DaysOrNone(s.MedianDays), rot, format.Int(s.Stuck))
+		stages.Add(s.Name, format.Int(s.OpenCount), format.Money(s.OpenValue, cur), format.Int(s.Stays), format.DaysOrNone(s.AvgDays), format.DaysOrNone(s.MedianDays), rot, format.Int(s.Stuck))
 	}
 	stages.Write(w)
 
-	fmt.Fprintf(w, "\nLead sources\n")
+	fmt.Fprintf(w, "\nLead sources: deals created %s … %s\n", r.FunnelWindow.From, r.FunnelWindow.To)
 	sources := format.Table{Header: []string{"Source", "Leads", "Won", "Won value", "Conversion", "Spend", "Cost per lead", "CAC"}, Right: []bool{false, true, true, true, true, true, true, true}}
 	for _, s := range r.Sources {
 		sources.Add(s.ID, format.Int(s.Leads), format.Int(s.WonDeals), format.Money(s.WonValue, cur), format.Rate(s.LeadConversionRate),
@@ -59,41 +68,87 @@ func Write(w io.Writer, name string, r *metrics.Report) error {
 	}
 	sources.Write(w)
 
-	fmt.Fprintf(w, "\nOwners\n")
-	owners := format.Table{Header: []string{"Owner", "Leads", "Open", "Open value", "Weighted", "Won", "Won value", "Win rate", "Stuck"}, Right: []bool{false, true, true, true, true, true, true, true, true}}
-	for _, o := range r.Owners {
-		owners.Add(o.ID, format.Int(o.Leads), format.Int(o.OpenDeals), format.Money(o.OpenValue, cur), format.Money(o.WeightedValue, cur),
-			format.Int(o.WonDeals), format.Money(o.WonValue, cur), format.Rate(o.WinRate), format.Int(o.StuckDeals))
+	groups(w, "Owners", r.Owners, r)
+	if len(r.Teams) > 0 {
+		groups(w, "Teams", r.Teams, r)
 	}
-	owners.Write(w)
 
 	if len(r.Targets) > 0 {
-		fmt.Fprintf(w, "\nTargets\n")
-		targets := format.Table{Header: []string{"Period", "Owner", "Target", "Won", "Attainment", "Forecast", "Coverage"}, Right: []bool{false, false, true, true, true, true, true}}
+		fmt.Fprintf(w, "\nTargets (forecasts leave out overdue deals)\n")
+		targets := format.Table{
+			Header: []string{"Period", "For", "Status", "Target", "Won", "Attainment", "Commit", "Best case", "Pipeline", "Forecast", "Coverage", "Overdue"},
+			Right:  []bool{false, false, false, true, true, true, true, true, true, true, true, true},
+		}
 		for _, t := range r.Targets {
-			owner := "team"
-			if t.Owner != nil {
-				owner = *t.Owner
-			}
-			targets.Add(t.Period, owner, format.Money(t.Revenue, cur), format.Money(t.WonValue, cur), format.Rate(t.Attainment), format.Money(t.Forecast, cur), format.Times(t.Coverage))
+			targets.Add(t.Period, Who(t), t.Status, format.Money(t.Revenue, cur), format.Money(t.WonValue, cur), format.Rate(t.Attainment),
+				format.Money(t.Commit, cur), format.Money(t.BestCase, cur), format.Money(t.Pipeline, cur), format.Money(t.Forecast, cur),
+				format.Times(t.Coverage), format.Money(t.OverdueValue, cur))
 		}
 		targets.Write(w)
 	}
 
 	fmt.Fprintf(w, "\nStuck deals (%d)\n", len(r.Stuck))
 	if len(r.Stuck) == 0 {
+		fmt.Fprintln(w, "none")
+	} else {
+		stuck := format.Table{Header: []string{"Deal", "Stage", "Days in stage", "Rot after", "Over by"}, Right: []bool{false, false, true, true, true}}
+		for _, s := range r.Stuck {
+			stuck.Add(s.ID, s.Stage, format.Int(s.DaysInStage), format.Int(s.RotAfter), format.Int(s.DaysOver()))
+		}
+		stuck.Write(w)
+	}
+
+	fmt.Fprintf(w, "\nOpen deals with no next step (%d), next step overdue (%d)\n", len(r.NoNextStep), len(r.OverdueNextStep))
+	if len(r.NoNextStep)+len(r.OverdueNextStep) == 0 {
 		_, err := fmt.Fprintln(w, "none")
 		return err
 	}
-	stuck := format.Table{Header: []string{"Deal", "Stage", "Days in stage", "Rot after", "Over by"}, Right: []bool{false, false, true, true, true}}
-	for _, s := range r.Stuck {
-		stuck.Add(s.ID, s.Stage, format.Int(s.DaysInStage), format.Int(s.RotAfter), format.Int(s.DaysOver()))
+	steps := format.Table{Header: []string{"Deal", "Owner", "Stage", "Next step", "Due", "Days overdue"}, Right: []bool{false, false, false, false, true, true}}
+	for _, s := range r.NoNextStep {
+		steps.Add(s.ID, s.Owner, s.Stage, format.None, dateOrNone(s.Date), "")
 	}
-	stuck.Write(w)
+	for _, s := range r.OverdueNextStep {
+		steps.Add(s.ID, s.Owner, s.Stage, s.Step, s.Date.String(), format.Int(s.DaysOverdue))
+	}
+	steps.Write(w)
 	return nil
 }
 
-// change writes how a KPI moved from the previous window: "▲ 2",
+// groups writes the rows of the owners or of the teams.
+func groups(w io.Writer, title string, rows []metrics.Group, r *metrics.Report) {
+	cur := r.Currency
+	fmt.Fprintf(w, "\n%s: open deals now; leads, won and lost this review; win rate and cycle over the last %d days\n", title, r.RateWindow.Days())
+	t := format.Table{
+		Header: []string{title[:len(title)-1], "Open", "Open value", "Weighted", "Overdue", "No next step", "Step overdue", "Leads", "Won", "Won value", "Lost", "Win rate", "Closed", "Cycle (median)"},
+		Right:  []bool{false, true, true, true, true, true, true, true, true, true, true, true, true, true},
+	}
+	for _, g := range rows {
+		t.Add(g.ID, format.Int(g.OpenDeals), format.Money(g.OpenValue, cur), format.Money(g.WeightedValue, cur), format.Int(g.OverdueDeals),
+			format.Int(g.NoNextStep), format.Int(g.OverdueNextStep), format.Int(g.Leads), format.Int(g.WonDeals), format.Money(g.WonValue, cur),
+			format.Int(g.LostDeals), format.Rate(g.WinRate), format.Int(g.ClosedDeals), format.DaysOrNone(g.SalesCycleDays))
+	}
+	t.Write(w)
+}
+
+// Who writes whom a target is for: an owner, a team, or "all".
+func Who(t metrics.Target) string {
+	switch {
+	case t.Owner != nil:
+		return *t.Owner
+	case t.Team != nil:
+		return "team " + *t.Team
+	}
+	return "all"
+}
+
+func dateOrNone(d model.Date) string {
+	if d.IsZero() {
+		return format.None
+	}
+	return d.String()
+}
+
+// change writes how a KPI moved from the previous value: "▲ 2",
 // "▼ $1,200", "▲ 3.5 pts"; "=" when it did not move, "—" when either side
 // is undefined.
 func change(cur, prev metrics.Field, currency string) string {

@@ -141,3 +141,41 @@ func (p *Pipeline) OwnerByID(id string) *Owner {
 	}
 	return nil
 }
+
+// Team is a team of the owners list and its owners, in the order
+// pipeline.yaml lists them.
+type Team struct {
+	ID     string
+	Owners []string
+}
+
+// Teams returns the teams of the owners list in the order they first
+// appear.
+func (p *Pipeline) Teams() []Team {
+	var teams []Team
+	at := map[string]int{}
+	for _, o := range p.Owners {
+		if o.Team == "" {
+			continue
+		}
+		k, ok := at[o.Team]
+		if !ok {
+			k = len(teams)
+			at[o.Team] = k
+			teams = append(teams, Team{ID: o.Team})
+		}
+		teams[k].Owners = append(teams[k].Owners, o.ID)
+	}
+	return teams
+}
+
+// TeamOf maps each owner that has a team to it.
+func (p *Pipeline) TeamOf() map[string]string {
+	teamOf := map[string]string{}
+	for _, o := range p.Owners {
+		if o.Team != "" {
+			teamOf[o.ID] = o.Team
+		}
+	}
+	return teamOf
+}

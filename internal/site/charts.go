@@ -98,11 +98,11 @@ func conversionChart(id string, stages []metrics.Stage) chart {
 	var data []opts.BarData
 	for i := 0; i+1 < len(stages); i++ {
 		s := stages[i]
-		if s.ConversionToNext == nil {
+		if s.Type == model.Won {
 			continue
 		}
 		names = append(names, "→ "+stages[i+1].Name)
-		data = append(data, opts.BarData{Value: pct(*s.ConversionToNext)})
+		data = append(data, opts.BarData{Value: pct(s.ConversionToNext)})
 	}
 	b.SetXAxis(names).AddSeries("Conversion to next stage (%)", data,
 		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "top", Formatter: "{c}%"}),
@@ -186,23 +186,42 @@ func stageBars(b *charts.Bar, stages []metrics.Stage, width string, series ...st
 	return names
 }
 
-func targetChart(id string, rows []targetRow, targets []metrics.Target) chart {
+// targetChart draws the targets that keep and are under way: what was won,
+// the forecast categories (cumulative, as forecasts are called), the
+// weighted forecast and the target. It returns how many targets it shows.
+func (rd *renderer) targetChart(id string, targets []metrics.Target, keep func(metrics.Target) bool) (chart, int) {
 	b := charts.NewBar()
 	b.SetGlobalOptions(baseOpts(true)...)
 	var names []string
-	var won, forecast, target []opts.BarData
-	for i, t := range targets {
-		names = append(names, rows[i].Period+" "+rows[i].Who)
-		won = append(won, opts.BarData{Value: units(t.WonValue)})
-		forecast = append(forecast, opts.BarData{Value: units(t.Forecast)})
-		target = append(target, opts.BarData{Value: units(t.Revenue)})
+	series := make([][]opts.BarData, 6)
+	for _, t := range targets {
+		if t.Status != metrics.Current || !keep(t) {
+			continue
+		}
+		name := t.Period
+		switch {
+		case t.Owner != nil:
+			name += " " + rd.ownerName(*t.Owner)
+		case t.Team != nil:
+			name += " " + *t.Team
+		}
+		names = append(names, name)
+		for k, v := range []model.Money{t.WonValue, t.Commit, t.BestCase, t.Pipeline, t.Forecast, t.Revenue} {
+			series[k] = append(series[k], opts.BarData{Value: units(v)})
+		}
 	}
-	b.SetXAxis(names).
-		AddSeries("Won", won).
-		AddSeries("Forecast", forecast).
-		AddSeries("Target", target, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#9aa5b8"}))
+	b.SetXAxis(names)
+	for k, name := range []string{"Won", "Commit", "Best case", "Pipeline", "Weighted forecast", "Target"} {
+		var style []charts.SeriesOpts
+		if name == "Target" {
+			style = append(style, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#9aa5b8"}))
+		}
+		b.AddSeries(name, series[k], style...)
+	}
 	b.XYReversal()
-	return chart{ID: id, Label: "Won and forecast against each target", Height: max(220, 40+56*len(targets)), Options: echartsOptions(b)}
+	c := chart{ID: id, Label: "Won, forecast categories and weighted forecast against each target under way",
+		Height: max(260, 60+110*len(names)), Options: echartsOptions(b)}
+	return c, len(names)
 }
 
 func trendChart(id string, months []metrics.Month) chart {

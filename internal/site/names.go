@@ -61,3 +61,27 @@ func dealPath(id string) string {
 
 // ownerPath is the site path of an owner's page.
 func ownerPath(id string) string { return "owners/" + fileName(id, false) + ".html" }
+
+// teamPaths gives each team its page: a readable name from the team's
+// words ("North America" → teams/north-america.html), encoded as any user
+// string is; teams whose names meet there ("EMEA" and "emea") are told
+// apart by a hash of the whole name.
+func teamPaths(teams []string) map[string]string {
+	slug := func(t string) string {
+		return fileName(strings.Join(strings.Fields(strings.ToLower(t)), "-"), false)
+	}
+	uses := map[string]int{}
+	for _, t := range teams {
+		uses[slug(t)]++
+	}
+	paths := make(map[string]string, len(teams))
+	for _, t := range teams {
+		name := slug(t)
+		if uses[name] > 1 || name == "~" {
+			sum := sha256.Sum256([]byte(t))
+			name += "~" + hex.EncodeToString(sum[:4])
+		}
+		paths[t] = "teams/" + name + ".html"
+	}
+	return paths
+}

@@ -27,8 +27,9 @@ type Input struct {
 	Repo    *model.Repo
 	Report  *metrics.Report
 	Details *metrics.Details
-	// Owner returns one owner's report; it may compute it on first use.
-	Owner func(id string) *metrics.Report
+	// Owner and Team return one owner's or one team's report; they may
+	// compute it on first use.
+	Owner, Team func(id string) *metrics.Report
 }
 
 // Prepare has the metrics package compute everything the site shows of a
@@ -44,23 +45,37 @@ func Prepare(repo *model.Repo, opt metrics.Options) Input {
 	}()
 	in.Report = metrics.Compute(repo, opt)
 	wg.Wait()
+	var owners, teams []string
+	for _, o := range in.Report.Owners {
+		owners = append(owners, o.ID)
+	}
+	for _, t := range in.Report.Teams {
+		teams = append(teams, t.ID)
+	}
+	in.Owner = lazily(owners, func(id string) *metrics.Report { return metrics.ForOwner(repo, opt, id) })
+	in.Team = lazily(teams, func(id string) *metrics.Report { return metrics.ForTeam(repo, opt, id) })
+	return in
+}
+
+// lazily returns a function that computes the report of each of ids once,
+// on first use, and nil for any other id.
+func lazily(ids []string, compute func(id string) *metrics.Report) func(string) *metrics.Report {
 	type lazy struct {
 		once sync.Once
 		r    *metrics.Report
 	}
-	owners := map[string]*lazy{}
-	for _, o := range in.Report.Owners {
-		owners[o.ID] = &lazy{}
+	m := make(map[string]*lazy, len(ids))
+	for _, id := range ids {
+		m[id] = &lazy{}
 	}
-	in.Owner = func(id string) *metrics.Report {
-		l := owners[id]
+	return func(id string) *metrics.Report {
+		l := m[id]
 		if l == nil {
 			return nil
 		}
-		l.once.Do(func() { l.r = metrics.ForOwner(repo, opt, id) })
+		l.once.Do(func() { l.r = compute(id) })
 		return l.r
 	}
-	return in
 }
 
 // Options tune the output.
@@ -110,8 +125,17 @@ func (f Files) Paths() []string {
 var pages = map[string]*template.Template{}
 
 func init() {
-	for _, name := range []string{"index", "deals", "deal", "owners", "owner", "stages", "review"} {
-		pages[name] = template.Must(template.New("layout").ParseFS(templates.FS, "layout.html", name+".html"))
+	funcs := template.FuncMap{
+		// def is the address of a metric's definition from a page whose
+		// way back to the root is root.
+		"def": func(root, key string) string { return root + DefinitionsPage + "#" + key },
+		// groupTable is the data of the "groups" template.
+		"groupTable": func(root string, rows []groupRow, team bool) groupTable {
+			return groupTable{Root: root, Rows: rows, Team: team}
+		},
+	}
+	for _, name := range []string{"index", "deals", "deal", "owners", "owner", "stages", "review", "doc"} {
+		pages[name] = template.Must(template.New("layout").Funcs(funcs).ParseFS(templates.FS, "layout.html", name+".html"))
 	}
 }
 
@@ -155,7 +179,11 @@ type renderer struct {
 	r     *metrics.Report
 	cur   string
 	owner map[string]model.Owner
+	teams map[string]string // team → its page
 }
+
+// teamPath is the site path of a team's page.
+func (rd *renderer) teamPath(team string) string { return rd.teams[team] }
 
 // Render renders the whole site in memory.
 func Render(in Input, opt Options) (Files, error) {
@@ -195,6 +223,11 @@ func newRenderer(in Input, opt Options) *renderer {
 	for _, o := range rd.p.Owners {
 		rd.owner[o.ID] = o
 	}
+	var teams []string
+	for _, t := range in.Report.Teams {
+		teams = append(teams, t.ID)
+	}
+	rd.teams = teamPaths(teams)
 	return rd
 }
 
@@ -206,6 +239,7 @@ type Site struct {
 	rd     *renderer
 	deals  map[string]int // page path → index in in.Details.Deals
 	owners map[string]int // page path → index in in.Report.Owners
+	teams  map[string]int // page path → index in in.Report.Teams
 }
 
 // New returns the site of an input.
@@ -216,6 +250,10 @@ func New(in Input, opt Options) *Site {
 	}
 	for i, o := range in.Report.Owners {
 		s.owners[ownerPath(o.ID)] = i
+	}
+	s.teams = make(map[string]int, len(in.Report.Teams))
+	for i, t := range in.Report.Teams {
+		s.teams[s.rd.teamPath(t.ID)] = i
 	}
 	return s
 }
@@ -257,7 +295,7 @@ func dealsPage(p string) int {
 
 // Paths lists every file of the site, sorted.
 func (s *Site) Paths() []string {
-	paths := []string{"index.html", "owners.html", "stages.html", "review.html", "metrics.json", "deals.csv"}
+	paths := []string{"index.html", "owners.html", "stages.html", "review.html", DefinitionsPage, "metrics.json", "deals.csv"}
 	for n := 1; n <= s.dealPages(); n++ {
 		paths = append(paths, dealsPagePath(n))
 	}
@@ -272,6 +310,9 @@ func (s *Site) Paths() []string {
 	}
 	for _, o := range s.in.Report.Owners {
 		paths = append(paths, ownerPath(o.ID))
+	}
+	for _, t := range s.in.Report.Teams {
+		paths = append(paths, s.rd.teamPath(t.ID))
 	}
 	sort.Strings(paths)
 	return paths
@@ -312,6 +353,12 @@ func (s *Site) step(p string) func() ([]byte, error) {
 		if i, ok := s.owners[p]; ok {
 			return func() ([]byte, error) { return rd.ownerPage(s.in.Report.Owners[i]) }
 		}
+	case strings.HasPrefix(p, "teams/") && strings.HasSuffix(p, ".html"):
+		if i, ok := s.teams[p]; ok {
+			return func() ([]byte, error) { return rd.teamPage(s.in.Report.Teams[i]) }
+		}
+	case p == DefinitionsPage:
+		return rd.definitions
 	case p == "stages.html":
 		return rd.stages
 	case p == "review.html":

@@ -35,12 +35,14 @@ stages:
 targets:
   - {period: 2026-11, revenue: 10000}
   - {period: 2026-Q4, owner: ann, revenue: 4000}
+  - {period: 2026-Q4, team: EMEA, revenue: 4000}
 spend:
   - {month: 2026-11, source: web, amount: 3000}
 `
 
 var deals = map[string]string{
 	"acme": `{title: Acme — analytics, company: Acme, owner: ann, source: web, value: 1200.50, expected_close: 2026-11-20,
+	  forecast: commit, next_step: "Send the <order> form", next_step_date: 2026-11-25,
 	  notes: "Champion is the **CFO**.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
 	  contacts: [{name: Maria, email: maria@acme.example, role: CFO}],
 	  history: [{stage: lead, date: 2026-10-01}, {stage: qual, date: 2026-10-05}]}`,
@@ -93,8 +95,8 @@ func TestPages(t *testing.T) {
 	files, _ := build(t, pipeline, deals, Options{EditBase: "https://github.com/acme/sales/edit/HEAD/"})
 	want := []string{
 		"assets/app.js", "assets/favicon.svg", "assets/style.css", "deals.csv", "deals.html", "deals/acme.html", "deals/cora.html",
-		"deals/dune.html", "deals/emea/bolt.html", "index.html", "metrics.json",
-		"owners.html", "owners/ann.html", "owners/bob.html", "review.html", "stages.html",
+		"deals/dune.html", "deals/emea/bolt.html", "index.html", "metrics.html", "metrics.json",
+		"owners.html", "owners/ann.html", "owners/bob.html", "review.html", "stages.html", "teams/apac.html", "teams/emea.html",
 	}
 	if got := strings.Join(files.Paths(), " "); got != strings.Join(want, " ") {
 		t.Errorf("site files:\n%s\nwant\n%s", got, strings.Join(want, " "))

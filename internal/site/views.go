@@ -17,23 +17,24 @@ import (
 type change struct{ Text, Class, Title string }
 
 type tile struct {
-	Label, Value, Prev string
-	Change             change
+	Key, Href, Label, Value, Prev, Basis string
+	Small                                bool
+	Change                               change
 }
 
-// changeOf describes how a KPI moved against the previous window, and
+// changeOf describes how a KPI moved against its previous value, and
 // whether that is good news; the format package decides the words.
 func (rd *renderer) changeOf(cur, prev metrics.Field) change {
 	d, ok := format.Change(cur, prev, rd.cur, format.Short)
 	switch {
 	case !ok:
-		return change{Text: format.None, Class: "flat", Title: "no comparison: one of the windows has no value"}
+		return change{Text: format.None, Class: "flat", Title: "no comparison: one of the two values is undefined"}
 	case d.Sign == 0:
 		return change{Text: "no change", Class: "flat"}
 	case d.Good:
-		return change{Text: d.Text, Class: "good", Title: "better than the previous window"}
+		return change{Text: d.Text, Class: "good", Title: "better than a review ago"}
 	}
-	return change{Text: d.Text, Class: "bad", Title: "worse than the previous window"}
+	return change{Text: d.Text, Class: "bad", Title: "worse than a review ago"}
 }
 
 type tileGroup struct {
@@ -41,40 +42,41 @@ type tileGroup struct {
 	Tiles []tile
 }
 
-// kpiGroups arranges the KPIs for reading: where the pipeline stands, what
-// the window brought, how leads convert and cost, and how customers fare.
-var kpiGroups = []struct {
-	title string
-	keys  []string
-}{
-	{"Pipeline now", []string{"open_deals", "open_value", "weighted_value", "stuck_deals", "overdue_deals"}},
-	{"This window", []string{"leads", "won_deals", "lost_deals", "won_value", "win_rate", "avg_deal_size", "sales_cycle_days", "sales_velocity"}},
-	{"Conversion and acquisition", []string{"qualification_rate", "lead_conversion_rate", "spend", "cost_per_lead", "cac", "email_open_rate"}},
-	{"Customers", []string{"churn_rate", "onboarding_success_rate"}},
-}
-
-// tileGroups returns the KPI tiles by group; keep, when set, chooses which.
-func (rd *renderer) tileGroups(cur, prev metrics.KPIs, keep func(string) bool) []tileGroup {
-	byKey := map[string]tile{}
-	pf := prev.Fields()
-	for i, f := range cur.Fields() {
-		byKey[f.Key] = tile{Label: f.Label, Value: format.Field(f, rd.cur, format.Short), Prev: format.Field(pf[i], rd.cur, format.Short),
-			Change: rd.changeOf(f, pf[i])}
-	}
+// tileGroups returns the KPI tiles of a report for the page at p, in the
+// sections of the metrics (now, this review, the rate window, the funnel
+// cohort); keep, when set, chooses which. Each tile links to its
+// definition.
+func (rd *renderer) tileGroups(p string, r *metrics.Report, keep func(string) bool) []tileGroup {
+	pf := r.Previous.Fields()
 	var out []tileGroup
-	for _, g := range kpiGroups {
-		grp := tileGroup{Title: g.title}
-		for _, k := range g.keys {
-			if keep == nil || keep(k) {
-				grp.Tiles = append(grp.Tiles, byKey[k])
+	for i, f := range r.Current.Fields() {
+		if keep != nil && !keep(f.Key) {
+			continue
+		}
+		title := format.Section(f.Section, r)
+		if len(out) == 0 || out[len(out)-1].Title != title {
+			out = append(out, tileGroup{Title: title})
+		}
+		t := tile{Key: f.Key, Href: definition(p, f.Key), Label: f.Label, Value: format.Field(f, rd.cur, format.Short),
+			Prev: format.Field(pf[i], rd.cur, format.Short), Change: rd.changeOf(f, pf[i]), Small: f.Small()}
+		if f.Counted {
+			t.Basis = "over " + format.CountOf(f)
+			if f.Kind == metrics.Rate {
+				t.Basis = "of " + format.CountOf(f)
 			}
 		}
-		if len(grp.Tiles) > 0 {
-			out = append(out, grp)
-		}
+		g := &out[len(out)-1]
+		g.Tiles = append(g.Tiles, t)
 	}
 	return out
 }
+
+// definition is the address, from the page at p, of a metric's definition
+// on the site's copy of docs/metrics.md.
+func definition(p, key string) string { return root(p) + DefinitionsPage + "#" + key }
+
+// DefinitionsPage is the site's page of metric definitions: docs/metrics.md.
+const DefinitionsPage = "metrics.html"
 
 type funnelRow struct{ Name, Reached, Value, FromPrev, FromTop string }
 
@@ -91,29 +93,48 @@ func (rd *renderer) funnelRows(stages []metrics.Stage) []funnelRow {
 // stages[i] and went on to reach stages[i]: the report's conversion of
 // that stage to the next. It is undefined for the first stage.
 func fromPrevious(stages []metrics.Stage, i int) metrics.Ratio {
-	if i == 0 || stages[i-1].ConversionToNext == nil {
+	if i == 0 {
 		return metrics.Ratio{}
 	}
-	return *stages[i-1].ConversionToNext
+	return stages[i-1].ConversionToNext
 }
 
 // money writes an amount of the report in full, as tables show it.
 func (rd *renderer) money(m model.Money) string { return format.Amount(m, rd.cur, format.Full) }
 
-type targetRow struct {
-	Period, Who, Revenue, Won, Attainment, Forecast, Coverage string
-	AttainmentPct                                             int
+// targetTable is the data of the "targets" template: Who shows the column
+// of whom each target is for.
+type targetTable struct {
+	Root string
+	Rows []targetRow
+	Who  bool
 }
 
-func (rd *renderer) targetRows(targets []metrics.Target) []targetRow {
+type targetRow struct {
+	Period, Who, WhoHref, Status, Revenue, Won, Attainment  string
+	Commit, BestCase, Pipeline, Forecast, Coverage, Overdue string
+	AttainmentPct                                           int
+	Past                                                    bool
+}
+
+// targetRows lays out the targets for the page at p. A past period shows
+// only what was won: its forecast is what was won.
+func (rd *renderer) targetRows(p string, targets []metrics.Target) []targetRow {
 	var rows []targetRow
 	for _, t := range targets {
-		who := "Team"
-		if t.Owner != nil {
-			who = rd.ownerName(*t.Owner)
+		row := targetRow{Period: t.Period, Who: "Everyone", Status: t.Status, Revenue: rd.money(t.Revenue), Won: rd.money(t.WonValue),
+			Attainment: format.Rate(t.Attainment), Commit: rd.money(t.Commit), BestCase: rd.money(t.BestCase),
+			Pipeline: rd.money(t.Pipeline), Forecast: rd.money(t.Forecast), Coverage: format.Times(t.Coverage),
+			Overdue: rd.money(t.OverdueValue), Past: t.Status == metrics.Past}
+		switch {
+		case t.Owner != nil:
+			row.Who, row.WhoHref = rd.ownerName(*t.Owner), rel(p, ownerPath(*t.Owner))
+		case t.Team != nil:
+			row.Who, row.WhoHref = *t.Team, rel(p, rd.teamPath(*t.Team))
 		}
-		row := targetRow{Period: t.Period, Who: who, Revenue: rd.money(t.Revenue), Won: rd.money(t.WonValue),
-			Attainment: format.Rate(t.Attainment), Forecast: rd.money(t.Forecast), Coverage: format.Times(t.Coverage)}
+		if row.Past {
+			row.Commit, row.BestCase, row.Pipeline, row.Forecast, row.Coverage = "", "", "", "", ""
+		}
 		if t.Attainment.Valid {
 			row.AttainmentPct = int(math.Min(100, math.Max(0, math.Round(t.Attainment.V*100))))
 		}
@@ -122,14 +143,53 @@ func (rd *renderer) targetRows(targets []metrics.Target) []targetRow {
 	return rows
 }
 
-type stageRow struct {
-	Name, Avg, Median, Rot, Stuck, OpenCount, OpenValue, Weighted string
-	Open                                                          bool
+// stepRow is an open deal that lacks a next step or is late on it.
+type stepRow struct {
+	Href, Title, Owner, OwnerHref, Stage, Step, Due, Days, Value string
 }
 
-type convRow struct{ From, To, Rate string }
+// stepLists are the open deals with no next step and those whose next step
+// is overdue, at most listLimit of each, for the page at p; only the deals
+// of owners that keep, when set.
+type stepLists struct {
+	Root                 string
+	AsOf                 model.Date
+	None, Late           []stepRow
+	NoneTotal, LateTotal int
+	Limit                int
+}
 
-type sourceRow struct{ ID, Leads, Spend, CPL, Conversion, Won, CAC string }
+func (rd *renderer) stepLists(p string, r *metrics.Report) stepLists {
+	rows := rd.rowsByID()
+	l := stepLists{Root: root(p), AsOf: r.AsOf, NoneTotal: len(r.NoNextStep), LateTotal: len(r.OverdueNextStep), Limit: listLimit}
+	row := func(s metrics.NextStep) stepRow {
+		out := stepRow{Href: rel(p, dealPath(s.ID)), Title: rows[s.ID].Title, Owner: rd.ownerName(s.Owner), OwnerHref: rel(p, ownerPath(s.Owner)),
+			Stage: rd.stageName(s.Stage), Step: s.Step, Due: format.None, Value: rd.money(s.Value)}
+		if !s.Date.IsZero() {
+			out.Due = s.Date.String()
+		}
+		if s.DaysOverdue > 0 {
+			out.Days = format.Int(s.DaysOverdue)
+		}
+		return out
+	}
+	for _, s := range r.NoNextStep[:min(len(r.NoNextStep), listLimit)] {
+		l.None = append(l.None, row(s))
+	}
+	for _, s := range r.OverdueNextStep[:min(len(r.OverdueNextStep), listLimit)] {
+		l.Late = append(l.Late, row(s))
+	}
+	return l
+}
+
+type stageRow struct {
+	Name, Avg, Median, Stays, Rot, Stuck, OpenCount, OpenValue, Weighted string
+	Open                                                                 bool
+}
+
+type convRow struct{ From, To, Rate, Decided string }
+
+type sourceRow struct{ ID, Leads, Spend, CPL, Conversion, Won, WonValue, CAC string }
 
 // listLimit is how many stuck and overdue deals the overview lists; the
 // deals page has them all.
@@ -150,8 +210,9 @@ func (rd *renderer) index() ([]byte, error) {
 		FunnelRows                      []funnelRow
 		ConversionRows                  []convRow
 		StageRows                       []stageRow
-		TargetRows                      []targetRow
+		TargetTable                     targetTable
 		CurrentTargets                  int
+		Steps                           stepLists
 		TrendRows                       []struct{ Month, Created, Won, Lost, WonValue string }
 		LostRows                        []struct{ Reason, Count, Value string }
 		SourceRows                      []sourceRow
@@ -160,35 +221,31 @@ func (rd *renderer) index() ([]byte, error) {
 		Limit                           int
 	}{
 		Limit: listLimit,
-		Subtitle: fmt.Sprintf("As of %s. Tiles show the %s window %s – %s against the one before.",
-			r.AsOf, rd.p.Review, r.Window.From, r.Window.To),
-		Tiles:      rd.tileGroups(r.Current, r.Previous, nil),
-		Funnel:     funnelChart("chart_funnel", r.Stages, rd.cur),
-		Conversion: conversionChart("chart_conversion", r.Stages),
-		Time:       timeChart("chart_time", r.Stages),
-		Value:      valueChart("chart_value", r.Stages),
-		Trend:      trendChart("chart_trend", d.Trend),
-		Lost:       lostChart("chart_lost", d.LostReasons),
-		Sources:    sourceChart("chart_sources", r.Sources),
-		FunnelRows: rd.funnelRows(r.Stages),
-		TargetRows: rd.targetRows(r.Targets),
+		Subtitle: fmt.Sprintf("As of %s. The open pipeline now, what happened this review (%s – %s) and rates over the last %d days; "+
+			"each number beside its value a review ago, on %s.", r.AsOf, r.Window.From, r.Window.To, r.RateWindow.Days(), r.PreviousWindow.To),
+		Tiles:       rd.tileGroups("index.html", r, nil),
+		Funnel:      funnelChart("chart_funnel", r.Stages, rd.cur),
+		Conversion:  conversionChart("chart_conversion", r.Stages),
+		Time:        timeChart("chart_time", r.Stages),
+		Value:       valueChart("chart_value", r.Stages),
+		Trend:       trendChart("chart_trend", d.Trend),
+		Lost:        lostChart("chart_lost", d.LostReasons),
+		Sources:     sourceChart("chart_sources", r.Sources),
+		FunnelRows:  rd.funnelRows(r.Stages),
+		TargetTable: targetTable{Rows: rd.targetRows("index.html", r.Targets), Who: true},
+		Steps:       rd.stepLists("index.html", r),
 	}
-	// The chart shows the targets whose period is under way; the table has all.
-	var nowRows []targetRow
-	var nowTargets []metrics.Target
-	for i, t := range r.Targets {
-		if p, err := model.ParsePeriod(t.Period); err == nil && p.Contains(r.AsOf) {
-			nowRows = append(nowRows, data.TargetRows[i])
-			nowTargets = append(nowTargets, t)
-		}
-	}
-	data.Targets = targetChart("chart_targets", nowRows, nowTargets)
-	data.CurrentTargets = len(nowTargets)
+	// The chart shows the pipeline's own targets whose period is under way;
+	// owners and teams have theirs on their pages, and the table has all.
+	data.Targets, data.CurrentTargets = rd.targetChart("chart_targets", r.Targets, func(t metrics.Target) bool {
+		return t.Owner == nil && t.Team == nil
+	})
 	for i, s := range r.Stages {
-		if s.ConversionToNext != nil && i+1 < len(r.Stages) {
-			data.ConversionRows = append(data.ConversionRows, convRow{From: s.Name, To: r.Stages[i+1].Name, Rate: format.Rate(*s.ConversionToNext)})
+		if s.Type != model.Won && i+1 < len(r.Stages) {
+			data.ConversionRows = append(data.ConversionRows, convRow{From: s.Name, To: r.Stages[i+1].Name,
+				Rate: format.Rate(s.ConversionToNext), Decided: format.Rate(s.DecidedConversionToNext)})
 		}
-		row := stageRow{Name: s.Name, Avg: format.DaysOrNone(s.AvgDays), Median: format.DaysOrNone(s.MedianDays), Rot: format.None,
+		row := stageRow{Name: s.Name, Avg: format.DaysOrNone(s.AvgDays), Median: format.DaysOrNone(s.MedianDays), Stays: format.Int(s.Stays), Rot: format.None,
 			Stuck: format.Int(s.Stuck), OpenCount: format.Int(s.OpenCount), OpenValue: rd.money(s.OpenValue),
 			Weighted: rd.money(s.WeightedValue), Open: s.Type == model.Open}
 		if s.RotAfter != nil {
@@ -208,7 +265,7 @@ func (rd *renderer) index() ([]byte, error) {
 	for _, s := range r.Sources {
 		data.SourceRows = append(data.SourceRows, sourceRow{ID: s.ID, Leads: format.Int(s.Leads), Spend: rd.money(s.Spend),
 			CPL: format.MoneyOrNone(s.CostPerLead, rd.cur), Conversion: format.Rate(s.LeadConversionRate),
-			Won: format.Int(s.WonDeals), CAC: format.MoneyOrNone(s.CAC, rd.cur)})
+			Won: format.Int(s.WonDeals), WonValue: rd.money(s.WonValue), CAC: format.MoneyOrNone(s.CAC, rd.cur)})
 	}
 	rows := rd.rowsByID()
 	data.StuckTotal, data.OverdueTotal = len(r.Stuck), len(r.Overdue)
@@ -303,54 +360,116 @@ func (rd *renderer) dealsIndex(n, pages int) ([]byte, error) {
 	return rd.render(p, "deals", title, "deals", false, data)
 }
 
+// groupTable is a table of owners or teams; Team shows the team column.
+type groupTable struct {
+	Root string
+	Rows []groupRow
+	Team bool
+}
+
+// groupRow is an owner or a team in the owners page's tables.
+type groupRow struct {
+	Href, Name, Team, Open, OpenValue, Weighted, Overdue, NoNext, LateNext string
+	Leads, Won, WonValue, Lost, WinRate, Closed, Cycle                     string
+	OpenValueSort, WeightedSort, WonValueSort, WinRateSort                 string
+	Small                                                                  bool
+}
+
+func (rd *renderer) groupRow(href, name string, g metrics.Group) groupRow {
+	winSort := "-1"
+	if g.WinRate.Valid {
+		winSort = fmt.Sprint(g.WinRate.V)
+	}
+	return groupRow{
+		Href: href, Name: name, Team: g.Team,
+		Open: format.Int(g.OpenDeals), OpenValue: rd.money(g.OpenValue), Weighted: rd.money(g.WeightedValue),
+		Overdue: format.Int(g.OverdueDeals), NoNext: format.Int(g.NoNextStep), LateNext: format.Int(g.OverdueNextStep),
+		Leads: format.Int(g.Leads), Won: format.Int(g.WonDeals), WonValue: rd.money(g.WonValue), Lost: format.Int(g.LostDeals),
+		WinRate: format.Rate(g.WinRate), Closed: format.Int(g.ClosedDeals), Cycle: format.DaysOrNone(g.SalesCycleDays),
+		OpenValueSort: g.OpenValue.String(), WeightedSort: g.WeightedValue.String(), WonValueSort: g.WonValue.String(), WinRateSort: winSort,
+		Small: g.ClosedDeals < metrics.SmallSample,
+	}
+}
+
 func (rd *renderer) ownersIndex() ([]byte, error) {
-	type ownerRow struct {
-		Href, Name, Team, Leads, Open, OpenValue, Weighted, Won, WonValue, WinRate, Stuck string
-		OpenValueSort, WeightedSort, WonValueSort, WinRateSort                            string
-	}
-	var rows []ownerRow
+	var data struct{ Owners, Teams []groupRow }
 	for _, o := range rd.r.Owners {
-		team := ""
-		if ow, ok := rd.owner[o.ID]; ok {
-			team = ow.Team
-		}
-		winSort := "-1"
-		if o.WinRate.Valid {
-			winSort = fmt.Sprint(o.WinRate.V)
-		}
-		rows = append(rows, ownerRow{
-			Href: rel("owners.html", ownerPath(o.ID)), Name: rd.ownerName(o.ID), Team: team, Leads: format.Int(o.Leads),
-			Open: format.Int(o.OpenDeals), OpenValue: rd.money(o.OpenValue), Weighted: rd.money(o.WeightedValue),
-			Won: format.Int(o.WonDeals), WonValue: rd.money(o.WonValue), WinRate: format.Rate(o.WinRate), Stuck: format.Int(o.StuckDeals),
-			OpenValueSort: o.OpenValue.String(), WeightedSort: o.WeightedValue.String(), WonValueSort: o.WonValue.String(), WinRateSort: winSort,
-		})
+		data.Owners = append(data.Owners, rd.groupRow(rel("owners.html", ownerPath(o.ID)), rd.ownerName(o.ID), o))
 	}
-	return rd.render("owners.html", "owners", "Owners", "owners", false, struct{ Rows []ownerRow }{rows})
+	for _, t := range rd.r.Teams {
+		data.Teams = append(data.Teams, rd.groupRow(rel("owners.html", rd.teamPath(t.ID)), t.ID, t))
+	}
+	return rd.render("owners.html", "owners", "Owners and teams", "owners", false, data)
 }
 
-// ownerKPIs are the tiles of an owner's page: spend is not tied to owners.
-var ownerKPIs = map[string]bool{
+// groupKPIs are the tiles of an owner's or a team's page: spend is not tied
+// to owners, so the numbers that rest on it are left out.
+var groupKPIs = map[string]bool{
 	"open_deals": true, "open_value": true, "weighted_value": true, "stuck_deals": true, "overdue_deals": true,
-	"leads": true, "lead_conversion_rate": true, "won_deals": true, "lost_deals": true, "won_value": true,
-	"win_rate": true, "avg_deal_size": true, "sales_cycle_days": true,
+	"overdue_value": true, "no_next_step": true, "overdue_next_step": true,
+	"leads": true, "new_value": true, "won_deals": true, "won_value": true, "lost_deals": true, "lost_value": true, "backward_moves": true,
+	"win_rate": true, "win_rate_by_value": true, "avg_deal_size": true, "sales_cycle_days": true,
+	"lead_conversion_rate": true,
 }
 
-func (rd *renderer) ownerPage(o metrics.Owner) ([]byte, error) {
-	p := ownerPath(o.ID)
+func (rd *renderer) ownerPage(o metrics.Group) ([]byte, error) {
 	r := rd.in.Owner(o.ID)
 	if r == nil {
 		return nil, fmt.Errorf("render owner %s: no report", o.ID)
 	}
+	page := groupPage{Kind: "owner", Crumb: "Owners", ID: o.ID, Name: rd.ownerName(o.ID), Team: o.Team}
+	if o.Team != "" {
+		page.TeamHref = rel(ownerPath(o.ID), rd.teamPath(o.Team))
+	}
+	return rd.groupPage(ownerPath(o.ID), page, r, func(owner string) bool { return owner == o.ID })
+}
+
+func (rd *renderer) teamPage(t metrics.Group) ([]byte, error) {
+	r := rd.in.Team(t.ID)
+	if r == nil {
+		return nil, fmt.Errorf("render team %s: no report", t.ID)
+	}
+	p := rd.teamPath(t.ID)
+	page := groupPage{Kind: "team", Crumb: "Teams", ID: t.ID, Name: t.ID}
+	in := map[string]bool{}
+	for _, o := range t.Owners {
+		in[o] = true
+	}
+	for _, o := range rd.r.Owners {
+		if in[o.ID] {
+			page.Members = append(page.Members, rd.groupRow(rel(p, ownerPath(o.ID)), rd.ownerName(o.ID), o))
+		}
+	}
+	return rd.groupPage(p, page, r, func(owner string) bool { return in[owner] })
+}
+
+// groupPage is the data of an owner's or a team's page.
+type groupPage struct {
+	Kind, Crumb, ID, Name, Team, TeamHref string
+	Members                               []groupRow // a team's owners
+	Tiles                                 []tileGroup
+	Funnel                                chart
+	FunnelRows                            []funnelRow
+	Targets                               chart
+	CurrentTargets                        int
+	TargetTable                           targetTable
+	Steps                                 stepLists
+	Deals                                 dealTable
+	Total                                 int
+}
+
+// groupPage renders the page at p of the deals of the owners that in
+// keeps, from their report r.
+func (rd *renderer) groupPage(p string, data groupPage, r *metrics.Report, in func(owner string) bool) ([]byte, error) {
 	var deals []metrics.DealRow
-	total := 0
 	for _, d := range rd.in.Details.Deals {
-		if d.Owner == o.ID {
-			total++
+		if in(d.Owner) {
+			data.Total++
 			deals = append(deals, d)
 		}
 	}
-	// A rep's page lists their open deals and their most recent closed
-	// ones, at most DealsPerPage; the deals table has them all.
+	// A page lists the open deals and the most recent closed ones, at most
+	// DealsPerPage; the deals table has them all.
 	if len(deals) > DealsPerPage {
 		slices.SortStableFunc(deals, func(a, b metrics.DealRow) int {
 			ao, bo := a.Status == model.Open, b.Status == model.Open
@@ -365,27 +484,13 @@ func (rd *renderer) ownerPage(o metrics.Owner) ([]byte, error) {
 		deals = deals[:DealsPerPage]
 		slices.SortFunc(deals, func(a, b metrics.DealRow) int { return cmp.Compare(a.ID, b.ID) })
 	}
-	team := ""
-	if ow, ok := rd.owner[o.ID]; ok {
-		team = ow.Team
-	}
-	data := struct {
-		ID, Name, Team string
-		Tiles          []tileGroup
-		Funnel         chart
-		FunnelRows     []funnelRow
-		TargetRows     []targetRow
-		Deals          dealTable
-		Total          int
-	}{
-		ID: o.ID, Name: rd.ownerName(o.ID), Team: team,
-		Tiles:      rd.tileGroups(r.Current, r.Previous, func(k string) bool { return ownerKPIs[k] }),
-		Funnel:     funnelChart("chart_owner_funnel", r.Stages, rd.cur),
-		FunnelRows: rd.funnelRows(r.Stages),
-		TargetRows: rd.targetRows(r.Targets),
-		Deals:      rd.dealTable(p, deals),
-		Total:      total,
-	}
+	data.Tiles = rd.tileGroups(p, r, func(k string) bool { return groupKPIs[k] })
+	data.Funnel = funnelChart("chart_group_funnel", r.Stages, rd.cur)
+	data.FunnelRows = rd.funnelRows(r.Stages)
+	data.TargetTable = targetTable{Root: root(p), Rows: rd.targetRows(p, r.Targets), Who: data.Kind == "team"}
+	data.Targets, data.CurrentTargets = rd.targetChart("chart_group_targets", r.Targets, func(metrics.Target) bool { return true })
+	data.Steps = rd.stepLists(p, r)
+	data.Deals = rd.dealTable(p, deals)
 	return rd.render(p, "owner", data.Name, "owners", true, data)
 }
 

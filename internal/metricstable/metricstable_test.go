@@ -1,0 +1,71 @@
+package metricstable
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/pipegen/pipegen/internal/format"
+	"github.com/pipegen/pipegen/internal/gen"
+	"github.com/pipegen/pipegen/internal/load"
+	"github.com/pipegen/pipegen/internal/metrics"
+	"github.com/pipegen/pipegen/internal/model"
+)
+
+// The terminal prints the report's numbers: every KPI on its own row under
+// its section's title, with its value, the count it rests on, its previous
+// value and the change; every owner, team and target has its row.
+func TestTableAgreesWithReport(t *testing.T) {
+	end, _ := model.ParseDate("2026-12-31")
+	opt := gen.Options{Seed: 3, Deals: 300, End: end, Months: 18}
+	p, diags := load.ParsePipeline("pipeline.yaml", gen.Pipeline(opt))
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	repo := &model.Repo{Pipeline: p}
+	for rel, src := range gen.Deals(opt) {
+		d, _ := load.ParseDeal("deals/"+rel, load.DealID("deals/"+rel), src)
+		repo.Deals = append(repo.Deals, d)
+	}
+	asOf, _ := model.ParseDate("2026-11-27")
+	r := metrics.Compute(repo, metrics.Options{AsOf: asOf})
+	var b bytes.Buffer
+	if err := Write(&b, p.Name, r); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	prev := r.Previous.Fields()
+	section := ""
+	for i, f := range r.Current.Fields() {
+		if title := format.Section(f.Section, r); title != section {
+			section = title
+			if !strings.Contains(out, "\n"+title+"\n") {
+				t.Errorf("no section %q", title)
+			}
+		}
+		row := `(?m)^` + regexp.QuoteMeta(f.Label) + ` +` + regexp.QuoteMeta(format.Field(f, r.Currency, format.Full)) + ` +`
+		if f.Counted {
+			row += regexp.QuoteMeta(format.Basis(f)) + ` +`
+		}
+		row += regexp.QuoteMeta(format.Field(prev[i], r.Currency, format.Full))
+		if !regexp.MustCompile(row).MatchString(out) {
+			t.Errorf("no row for %s: %s", f.Key, row)
+		}
+	}
+	for _, g := range append(r.Owners, r.Teams...) {
+		row := `(?m)^` + regexp.QuoteMeta(g.ID) + ` +` + format.Int(g.OpenDeals) + ` +` + regexp.QuoteMeta(format.Money(g.OpenValue, r.Currency))
+		if !regexp.MustCompile(row).MatchString(out) {
+			t.Errorf("no row for %s: %s", g.ID, row)
+		}
+	}
+	if len(r.Teams) == 0 {
+		t.Errorf("the generated pipeline has no teams")
+	}
+	for _, tg := range r.Targets {
+		row := `(?m)^` + regexp.QuoteMeta(tg.Period) + ` +` + regexp.QuoteMeta(Who(tg)) + ` +` + tg.Status + ` +` + regexp.QuoteMeta(format.Money(tg.Revenue, r.Currency))
+		if !regexp.MustCompile(row).MatchString(out) {
+			t.Errorf("no row for target %s %s: %s", tg.Period, Who(tg), row)
+		}
+	}
+}
