@@ -30,9 +30,13 @@ type DealRow struct {
 	Created, Closed, ExpectedClose          model.Date
 	DaysInStage                             int
 	Stuck, Overdue                          bool
-	LostReason                              string
-	Timeline                                []Stay
-	Deal                                    *model.Deal
+	// Forecast is an open deal's forecast category; NextStepLate says its
+	// next step was due before the day.
+	Forecast     string
+	NextStepLate bool
+	LostReason   string
+	Timeline     []Stay
+	Deal         *model.Deal
 }
 
 // CycleDays is the number of days from the deal's creation to its close;
@@ -126,6 +130,8 @@ func (s *snapshot) row(f *fact) DealRow {
 	}
 	if f.open() {
 		r.Weighted = model.Money(math.Round(weighted(f)))
+		r.Forecast = f.category()
+		r.NextStepLate = s.nextStepOverdue(f)
 	}
 	if f.lost() {
 		r.LostReason = f.hist[len(f.hist)-1].Reason

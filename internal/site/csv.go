@@ -14,7 +14,8 @@ func dealsCSV(deals []metrics.DealRow) ([]byte, error) {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	header := []string{"id", "title", "company", "owner", "source", "stage", "status", "value", "probability", "weighted_value",
-		"created", "closed", "expected_close", "days_in_stage", "stuck", "overdue", "lost_reason"}
+		"created", "closed", "expected_close", "days_in_stage", "stuck", "overdue", "lost_reason",
+		"forecast", "next_step", "next_step_date", "next_step_overdue"}
 	if err := w.Write(header); err != nil {
 		return nil, err
 	}
@@ -30,7 +31,8 @@ func dealsCSV(deals []metrics.DealRow) ([]byte, error) {
 		}
 		rec := []string{d.ID, d.Title, d.Company, d.Owner, d.Source, d.Stage, string(d.Status), value, prob, weighted,
 			d.Created.String(), d.Closed.String(), d.ExpectedClose.String(), strconv.Itoa(d.DaysInStage),
-			strconv.FormatBool(d.Stuck), strconv.FormatBool(d.Overdue), d.LostReason}
+			strconv.FormatBool(d.Stuck), strconv.FormatBool(d.Overdue), d.LostReason,
+			d.Forecast, d.Deal.NextStep, d.Deal.NextStepDate.String(), strconv.FormatBool(d.NextStepLate)}
 		for i := range rec {
 			rec[i] = safeCell(rec[i])
 		}

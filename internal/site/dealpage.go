@@ -16,12 +16,20 @@ type dealView struct {
 	ID, Title, Company, Source, OwnerName, OwnerHref, EditURL string
 	StageName, Value, Weighted, Probability, ProbabilityFrom  string
 	Created, Closed, ExpectedClose, Emails, Onboarding        string
+	NextStep, NextStepDate, Forecast                          string
+	NextStepLate                                              bool
 	Status                                                    model.StageType
 	DaysInStage, CycleDays                                    string
 	Stuck, Overdue                                            bool
 	Timeline                                                  []stay
 	Contacts                                                  []model.Contact
 	Notes                                                     template.HTML
+}
+
+// forecastNames are the forecast categories as people say them.
+var forecastNames = map[string]string{
+	model.ForecastCommit: "Commit", model.ForecastBestCase: "Best case",
+	model.ForecastPipeline: "Pipeline", model.ForecastOmitted: "Omitted",
 }
 
 // stay is one line of a deal's timeline.
@@ -71,6 +79,10 @@ func (rd *renderer) dealView(p string, d metrics.DealRow) (*dealView, error) {
 		Value: format.None, Probability: format.Percent(d.Probability), ProbabilityFrom: "the stage's probability",
 		Created: d.Created.String(), Closed: d.Closed.String(), ExpectedClose: d.ExpectedClose.String(),
 		Stuck: d.Stuck, Overdue: d.Overdue, Contacts: d.Deal.Contacts,
+		NextStep: d.Deal.NextStep, NextStepLate: d.NextStepLate, Forecast: forecastNames[d.Forecast],
+	}
+	if !d.Deal.NextStepDate.IsZero() {
+		data.NextStepDate = d.Deal.NextStepDate.String()
 	}
 	if !d.Closed.IsZero() {
 		data.CycleDays = format.Int(d.CycleDays())
