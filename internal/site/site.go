@@ -148,6 +148,8 @@ type page struct {
 	Pipeline  *model.Pipeline
 	R         *metrics.Report
 	Review    string
+	// Footer says which windows the numbers cover; the same on every page.
+	Footer string
 	Charts    bool
 	// EChartsSrc and EChartsIntegrity load the charting library.
 	EChartsSrc, EChartsIntegrity string
@@ -180,6 +182,8 @@ type renderer struct {
 	cur   string
 	owner map[string]model.Owner
 	teams map[string]string // team → its page
+	// footer is the windows of the report, written once for every page.
+	footer string
 }
 
 // teamPath is the site path of a team's page.
@@ -228,6 +232,9 @@ func newRenderer(in Input, opt Options) *renderer {
 		teams = append(teams, t.ID)
 	}
 	rd.teams = teamPaths(teams)
+	r := in.Report
+	rd.footer = fmt.Sprintf("(%s) · this review %s – %s (%s) · rates over %s – %s · funnel: deals created %s – %s · previous values as of %s",
+		r.Timezone, r.Window.From, r.Window.To, rd.p.Review, r.RateWindow.From, r.RateWindow.To, r.FunnelWindow.From, r.FunnelWindow.To, r.PreviousWindow.To)
 	return rd
 }
 
@@ -416,7 +423,7 @@ var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 func (rd *renderer) page(rel, title, nav string, charts bool, data any) page {
 	pg := page{
 		Title: title, Root: root(rel), Nav: nav,
-		Pipeline: rd.p, R: rd.r, Review: rd.p.Review, Charts: charts, Data: data, CSP: CSP(rd.opt),
+		Pipeline: rd.p, R: rd.r, Review: rd.p.Review, Footer: rd.footer, Charts: charts, Data: data, CSP: CSP(rd.opt),
 	}
 	if rd.opt.BaseURL != "" {
 		pg.Canonical = strings.TrimSuffix(rd.opt.BaseURL, "/") + "/" + rel
