@@ -40,18 +40,13 @@ type stay struct {
 }
 
 // dealPage renders the page of a deal: templates/deal.html in the whole
-// layout, like every other page. Deal pages are most of a big site, and
-// drawing the parts of the layout that pages share once per folder depth
-// would save a fifth to a quarter of the time spent drawing pages, but it
-// takes more code than one template per page, and a layout cut at marker
-// strings was once fooled by a pipeline name. Measured on two cores, runs
-// alternated: every page of 10,000 deals took 0.7–1.0 s (BenchmarkRender)
-// against 0.5–0.8 s with the shared parts drawn once and 0.24–0.32 s with
-// pages written by hand; pipegen build into memory took 1.7–2.1 s at 10,000
-// deals (at most 1.4 times go-yaml's parse floor of 1.3–1.5 s in the same
-// minutes, where 2.2 times is allowed) and 14.6–15.7 s at 100,000 (11.5–12.7 s
-// by hand; 20 s allowed). The whole template is fast enough, so the simpler
-// code stays.
+// layout, like every other page. Deal pages are most of a big site; the
+// parts of the layout that are the same on many pages are drawn once (the
+// header once per folder depth and section, the footer's windows once per
+// build), the rest by the template on each page. Pages written by hand
+// were about three times faster, and a layout cut at marker strings was
+// once fooled by a pipeline name: the templates stay the one way to draw
+// HTML (BENCHMARKS.md has the figures).
 func (rd *renderer) dealPage(d metrics.DealRow) ([]byte, error) {
 	p := dealPath(d.ID)
 	data, err := rd.dealView(p, d)

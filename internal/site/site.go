@@ -150,6 +150,9 @@ type page struct {
 	Review    string
 	// Footer says which windows the numbers cover; the same on every page.
 	Footer string
+	// Header is the page's header and links, drawn from the "header"
+	// template once per folder depth and section.
+	Header template.HTML
 	Charts    bool
 	// EChartsSrc and EChartsIntegrity load the charting library.
 	EChartsSrc, EChartsIntegrity string
@@ -184,6 +187,24 @@ type renderer struct {
 	teams map[string]string // team → its page
 	// footer is the windows of the report, written once for every page.
 	footer string
+	// headers holds the page header drawn for each folder depth and
+	// section (template.HTML by "root\x00nav").
+	headers sync.Map
+}
+
+// header returns the header of a page: the same for every page of its
+// folder depth and section, so it is drawn once for each.
+func (rd *renderer) header(pg page) (template.HTML, error) {
+	key := pg.Root + "\x00" + pg.Nav
+	if h, ok := rd.headers.Load(key); ok {
+		return h.(template.HTML), nil
+	}
+	var b bytes.Buffer
+	if err := pages["index"].ExecuteTemplate(&b, "header", pg); err != nil {
+		return "", err
+	}
+	h, _ := rd.headers.LoadOrStore(key, template.HTML(b.String()))
+	return h.(template.HTML), nil
 }
 
 // teamPath is the site path of a team's page.
@@ -409,7 +430,12 @@ func (rd *renderer) render(rel, tmpl, title, nav string, charts bool, data any) 
 	b := buffers.Get().(*bytes.Buffer)
 	defer buffers.Put(b)
 	b.Reset()
-	if err := pages[tmpl].ExecuteTemplate(b, "layout", rd.page(rel, title, nav, charts, data)); err != nil {
+	pg := rd.page(rel, title, nav, charts, data)
+	var err error
+	if pg.Header, err = rd.header(pg); err != nil {
+		return nil, fmt.Errorf("render %s: %w", rel, err)
+	}
+	if err := pages[tmpl].ExecuteTemplate(b, "layout", pg); err != nil {
 		return nil, fmt.Errorf("render %s: %w", rel, err)
 	}
 	return bytes.Clone(b.Bytes()), nil
