@@ -153,7 +153,7 @@ type page struct {
 	// Header is the page's header and links, drawn from the "header"
 	// template once per folder depth and section.
 	Header template.HTML
-	Charts    bool
+	Charts bool
 	// EChartsSrc and EChartsIntegrity load the charting library.
 	EChartsSrc, EChartsIntegrity string
 	// CSP is the page's Content-Security-Policy: scripts only from the site
