@@ -12,10 +12,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pipegen/pipegen/internal/history"
 	"github.com/pipegen/pipegen/internal/load"
 	"github.com/pipegen/pipegen/internal/metrics"
 	"github.com/pipegen/pipegen/internal/model"
+	"github.com/pipegen/pipegen/internal/project"
 	"github.com/pipegen/pipegen/internal/site"
+	"github.com/pipegen/pipegen/internal/term"
 )
 
 var buildCommand = &command{
@@ -61,8 +64,13 @@ a public CDN, checked by its hash.`,
 			if err != nil {
 				return err
 			}
-			in := site.Prepare(proj.Repo, metrics.Options{AsOf: proj.AsOf})
-			s := site.New(in, site.Options{BaseURL: *baseURL, EditBase: editBase(proj.Repo.Pipeline, e.getenv), ECharts: lib})
+			opt := metrics.Options{AsOf: proj.AsOf}
+			h, past := lastReview(ctx, e, *dir, proj, opt)
+			opt.Past = past
+			in := site.Prepare(proj.Repo, opt)
+			in.History = h
+			repoURL := repositoryURL(proj.Repo.Pipeline, e.getenv)
+			s := site.New(in, site.Options{BaseURL: *baseURL, EditBase: editBase(repoURL, e.getenv), CommitBase: commitBase(repoURL), ECharts: lib})
 			target := *out
 			if target == "" {
 				target = filepath.Join(*dir, "site")
@@ -149,16 +157,44 @@ func readRegular(path string) ([]byte, error) {
 // editBase is where a deal's path is appended for its "Edit this file"
 // link: the repository of the GitHub Actions run, else the repository
 // setting of pipeline.yaml.
-func editBase(p *model.Pipeline, getenv func(string) string) string {
-	server, repo, ref := getenv("GITHUB_SERVER_URL"), getenv("GITHUB_REPOSITORY"), getenv("GITHUB_REF_NAME")
+func editBase(repoURL string, getenv func(string) string) string {
+	if repoURL == "" {
+		return ""
+	}
+	ref := getenv("GITHUB_REF_NAME")
+	if ref == "" || getenv("GITHUB_REPOSITORY") == "" {
+		ref = "HEAD"
+	}
+	return repoURL + "/edit/" + ref + "/"
+}
+
+// repositoryURL is the repository's web address: GitHub's in a workflow
+// (GITHUB_SERVER_URL and GITHUB_REPOSITORY), else repository in
+// pipeline.yaml, else "".
+func repositoryURL(p *model.Pipeline, getenv func(string) string) string {
+	server, repo := getenv("GITHUB_SERVER_URL"), getenv("GITHUB_REPOSITORY")
 	if server != "" && repo != "" {
-		if ref == "" {
-			ref = "HEAD"
-		}
-		return strings.TrimSuffix(server, "/") + "/" + repo + "/edit/" + ref + "/"
+		return strings.TrimSuffix(server, "/") + "/" + repo
 	}
-	if p.Repository != "" {
-		return strings.TrimSuffix(p.Repository, "/") + "/edit/HEAD/"
+	return strings.TrimSuffix(p.Repository, "/")
+}
+
+// commitBase is where a commit's hash is appended for a link to it.
+func commitBase(repoURL string) string {
+	if repoURL == "" {
+		return ""
 	}
-	return ""
+	return repoURL + "/commit/"
+}
+
+// lastReview reads what git says of the deals at the last review of opt.
+// Git failing does not stop a build: the numbers then start from the
+// files, and the warning says why.
+func lastReview(ctx context.Context, e *env, dir string, proj *project.Project, opt metrics.Options) (*history.History, *metrics.LastReview) {
+	h, past, err := proj.LastReview(ctx, dir, opt, history.Options{Loader: e.loader})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "pipegen: warning: reading the git history: %v; the movement starts from the files as they are\n", term.Clean(err.Error()))
+		return nil, nil
+	}
+	return h, past
 }

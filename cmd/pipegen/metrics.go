@@ -64,6 +64,7 @@ errors is not reported on: fix what pipegen check prints first.`,
 			if !w.from.IsZero() && w.from > opt.AsOf {
 				return &usageError{msg: fmt.Sprintf("--from %s is after the as-of date %s", w.from, opt.AsOf)}
 			}
+			_, opt.Past = lastReview(ctx, e, *dir, proj, opt)
 			r := metrics.Compute(proj.Repo, opt)
 			if *formatFlag == "json" {
 				return r.WriteJSON(e.stdout)

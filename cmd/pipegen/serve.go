@@ -57,9 +57,10 @@ It listens on loopback only, unless --addr names another address;
 				return &usageError{msg: fmt.Sprintf("--addr %s: %v", *addr, err), hint: "choose another port, or --addr :0 for a free one"}
 			}
 			p, _ := e.loader.ReadPipeline(*dir)
+			repoURL := repositoryURL(p, e.getenv)
 			srv := serve.New(serve.Options{
 				Dir: *dir, AsOf: flagAsOf, Loader: e.loader,
-				Site:    site.Options{ECharts: lib, EditBase: editBase(p, e.getenv)},
+				Site:    site.Options{ECharts: lib, EditBase: editBase(repoURL, e.getenv), CommitBase: commitBase(repoURL)},
 				Log:     e.stderr,
 				Color:   useColor(isTerminal(e.stderr), e.getenv),
 				Sources: sourceReader(e, *dir),

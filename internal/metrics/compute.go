@@ -20,6 +20,28 @@ type Options struct {
 	FunnelDays int
 	// RateDays overrides pipeline.yaml's rate_days (default 90).
 	RateDays int
+	// Past is what git says of the deals at the last review; nil when the
+	// repository has no usable history.
+	Past *LastReview
+}
+
+// LastReview is what the repository's git history says of its deals at
+// the last review (the last commit by the end of F − 1): the value and
+// expected close each deal file had then, and how many commits pushed each
+// deal's close date later. The movement starts from it, and the previous
+// values use it; without it, both use the deals as they are now.
+type LastReview struct {
+	// At holds the deals whose file was in the review commit.
+	At map[string]Then
+	// PushCount is, by deal id, how many commits moved the deal's expected
+	// close later, over its whole history.
+	PushCount map[string]int
+}
+
+// Then is a deal as the review commit had it.
+type Then struct {
+	Value         model.Money
+	ExpectedClose model.Date
 }
 
 // ReviewDays returns the length in days of a review cadence.
@@ -45,15 +67,18 @@ const (
 func Compute(repo *model.Repo, opt Options) *Report {
 	p := repo.Pipeline
 	cur, prev := windows(p, opt)
-	// Every previous value is the same figure as of F − 1: a snapshot of
-	// its own, computed alongside.
+	// Every previous value is the same figure as of F − 1 (with the values
+	// of the last review when git has them): a snapshot of its own,
+	// computed alongside.
 	var previous KPIs
+	var before *snapshot
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		previous = newSnapshot(repo, prev).kpis()
+		before = newSnapshot(repo, prev, opt.Past)
+		previous = before.kpis()
 	}()
-	c := newSnapshot(repo, cur)
+	c := newSnapshot(repo, cur, nil)
 	zone := p.Timezone
 	if zone == "" {
 		zone = "UTC"
@@ -82,7 +107,20 @@ func Compute(repo *model.Repo, opt Options) *Report {
 	<-listed
 	<-done
 	r.Previous = previous
+	r.PreviousTargets = before.targets()
+	if opt.Past != nil {
+		r.History = HistoryGit
+	}
+	r.Movement, r.MovementByOwner, r.Pushed, r.PulledIn = c.movement(before, opt.Past)
 	return r
+}
+
+// ReviewDay returns the day of the last review for opt: F − 1, the last
+// day before the review window, as of which every previous value is
+// computed.
+func ReviewDay(p *model.Pipeline, opt Options) model.Date {
+	_, prev := windows(p, opt)
+	return prev.review.To
 }
 
 // spans are the windows of a report, all ending on the same day.
@@ -129,7 +167,11 @@ type fact struct {
 	closed     model.Date // won or lost date, for a won or lost deal
 	furthest   int        // highest position among the open and won stages in hist; -1 if none
 	prob       float64
-	churned    model.Date // zero when not (yet) churned
+	// value and closeBy are the deal's value and expected close: as the
+	// file has them now, or as the last review's commit had them.
+	value   model.Money
+	closeBy model.Date
+	churned model.Date // zero when not (yet) churned
 }
 
 func (f *fact) won() bool  { return f.status == model.Won }
@@ -158,7 +200,9 @@ type snapshot struct {
 	facts  []fact
 }
 
-func newSnapshot(repo *model.Repo, w spans) *snapshot {
+// newSnapshot returns the facts of the deals as of the end of w; with
+// past, their value and expected close are the last review's.
+func newSnapshot(repo *model.Repo, w spans, past *LastReview) *snapshot {
 	s := &snapshot{
 		p: repo.Pipeline, repo: repo, t: w.review.To,
 		win: w.review, rate: w.rate, funnel: w.funnel,
@@ -173,7 +217,10 @@ func newSnapshot(repo *model.Repo, w spans) *snapshot {
 		if n == 0 {
 			continue // the deal does not exist yet
 		}
-		f := fact{d: d, hist: d.History[:n], created: d.History[0].Date, furthest: -1}
+		f := fact{d: d, hist: d.History[:n], created: d.History[0].Date, furthest: -1, value: d.Value, closeBy: d.ExpectedClose}
+		if then, ok := past.at(d.ID); ok {
+			f.value, f.closeBy = then.Value, then.ExpectedClose
+		}
 		last := f.hist[n-1]
 		k, ok := s.p.StageIndex(last.Stage)
 		if !ok {
@@ -210,7 +257,7 @@ func (s *snapshot) isStuck(f *fact) (bool, int) {
 }
 
 func (s *snapshot) isOverdue(f *fact) bool {
-	return f.open() && !f.d.ExpectedClose.IsZero() && f.d.ExpectedClose < s.t
+	return f.open() && !f.closeBy.IsZero() && f.closeBy < s.t
 }
 
 // nextStepOverdue reports whether an open deal's next step was due before
@@ -220,7 +267,7 @@ func (s *snapshot) nextStepOverdue(f *fact) bool {
 }
 
 // weighted returns value × probability in cents, unrounded.
-func weighted(f *fact) float64 { return float64(f.d.Value) * f.prob }
+func weighted(f *fact) float64 { return float64(f.value) * f.prob }
 
 // tally sums the facts of a group of deals — the whole pipeline, an owner,
 // a team — for the snapshot, the activity of the review window, the rates
@@ -244,7 +291,7 @@ type tally struct {
 }
 
 func (s *snapshot) add(t *tally, f *fact, qualified int) {
-	v := f.d.Value
+	v := f.value
 	if f.open() {
 		t.open++
 		t.openValue += v
@@ -351,10 +398,10 @@ func (s *snapshot) kpis() KPIs {
 		// Customers at R: won before R and not churned before R.
 		if f.won() && f.closed < r.From && (f.churned.IsZero() || f.churned >= r.From) {
 			atStart++
-			atStartValue += f.d.Value
+			atStartValue += f.value
 			if r.Contains(f.churned) {
 				churned++
-				churnedValue += f.d.Value
+				churnedValue += f.value
 			}
 		}
 		if o := f.d.Onboarding; o != nil && f.won() && r.Contains(o.Date) {
@@ -502,14 +549,14 @@ func (s *snapshot) stages() []Stage {
 			for k := 0; k <= f.furthest; k++ {
 				if r := row[k]; r >= 0 {
 					out[r].Reached++
-					out[r].ReachedValue += f.d.Value
+					out[r].ReachedValue += f.value
 				}
 			}
 		}
 		if f.open() {
 			if r := row[f.stageIndex]; r >= 0 {
 				out[r].OpenCount++
-				out[r].OpenValue += f.d.Value
+				out[r].OpenValue += f.value
 				weightedCents[r] += weighted(f)
 				if stuck, _ := s.isStuck(f); stuck {
 					out[r].Stuck++
@@ -602,7 +649,7 @@ func (s *snapshot) sources() []Source {
 		t.cohort++
 		if f.won() {
 			t.cohortWon++
-			t.cohortWonValue += f.d.Value
+			t.cohortWonValue += f.value
 		}
 	}
 	for _, e := range s.p.Spend {
@@ -719,12 +766,12 @@ func (s *snapshot) targets() []Target {
 			a := &acc[k]
 			switch {
 			case won && tg.Period.Contains(f.closed):
-				a.won += f.d.Value
-			case open && tg.Period.Contains(f.d.ExpectedClose) && overdue:
-				a.overdue += f.d.Value
-			case open && tg.Period.Contains(f.d.ExpectedClose) && category >= 0:
-				a.open += f.d.Value
-				a.byCategory[category] += f.d.Value
+				a.won += f.value
+			case open && tg.Period.Contains(f.closeBy) && overdue:
+				a.overdue += f.value
+			case open && tg.Period.Contains(f.closeBy) && category >= 0:
+				a.open += f.value
+				a.byCategory[category] += f.value
 				a.weightedCents += weighted(f)
 			}
 		}
@@ -783,13 +830,13 @@ func (s *snapshot) lists(r *Report) {
 			stuck = append(stuck, Stuck{ID: f.d.ID, Stage: f.stage.ID, DaysInStage: days, RotAfter: f.stage.RotAfter})
 		}
 		if s.isOverdue(f) {
-			overdue = append(overdue, Overdue{ID: f.d.ID, Stage: f.stage.ID, ExpectedClose: f.d.ExpectedClose,
-				DaysOverdue: int(s.t - f.d.ExpectedClose), Value: f.d.Value})
+			overdue = append(overdue, Overdue{ID: f.d.ID, Stage: f.stage.ID, ExpectedClose: f.closeBy,
+				DaysOverdue: int(s.t - f.closeBy), Value: f.value})
 		}
 		if !f.open() {
 			continue
 		}
-		step := NextStep{ID: f.d.ID, Owner: f.d.Owner, Stage: f.stage.ID, Step: f.d.NextStep, Date: f.d.NextStepDate, Value: f.d.Value}
+		step := NextStep{ID: f.d.ID, Owner: f.d.Owner, Stage: f.stage.ID, Step: f.d.NextStep, Date: f.d.NextStepDate, Value: f.value}
 		if f.d.NextStep == "" {
 			none = append(none, step)
 		}
@@ -846,4 +893,111 @@ func sortByDays[T any](items []T, days func(T) int, id func(T) string) []T {
 		slices.SortFunc(out[start[k]:start[k+1]], byID)
 	}
 	return out
+}
+
+// at returns what the review commit had of a deal; nothing without a past.
+func (p *LastReview) at(id string) (Then, bool) {
+	if p == nil {
+		return Then{}, false
+	}
+	t, ok := p.At[id]
+	return t, ok
+}
+
+// movement is how the open pipeline went from the last review (the
+// snapshot before, as of F − 1) to now, in total and by owner, and the
+// open deals whose close date moved since the review (with git only).
+func (s *snapshot) movement(before *snapshot, past *LastReview) (total *Movement, byOwner []OwnerMovement, pushed, pulled []Pushed) {
+	was := make(map[*model.Deal]*fact, len(before.facts))
+	for i := range before.facts {
+		was[before.facts[i].d] = &before.facts[i]
+	}
+	total = &Movement{}
+	owners := map[string]*Movement{}
+	if past != nil {
+		total.Increased, total.Decreased, total.PushedOut, total.PulledIn = &Flow{}, &Flow{}, &Flow{}, &Flow{}
+		pushed = []Pushed{}
+	}
+	for i := range s.facts {
+		f := &s.facts[i]
+		m := owners[f.d.Owner]
+		if m == nil {
+			m = &Movement{}
+			if past != nil {
+				m.Increased, m.Decreased, m.PushedOut, m.PulledIn = &Flow{}, &Flow{}, &Flow{}, &Flow{}
+			}
+			owners[f.d.Owner] = m
+		}
+		for _, mv := range []*Movement{total, m} {
+			s.move(mv, f, was[f.d])
+		}
+		if past == nil || !f.open() {
+			continue
+		}
+		then, ok := past.At[f.d.ID]
+		if !ok || then.ExpectedClose.IsZero() || f.closeBy.IsZero() || then.ExpectedClose == f.closeBy {
+			continue
+		}
+		moved := Pushed{ID: f.d.ID, From: then.ExpectedClose, To: f.closeBy, PushCount: past.PushCount[f.d.ID], Value: f.value}
+		if f.closeBy > then.ExpectedClose {
+			total.PushedOut.add(f.value)
+			m.PushedOut.add(f.value)
+			pushed = append(pushed, moved)
+		} else {
+			total.PulledIn.add(f.value)
+			m.PulledIn.add(f.value)
+			pulled = append(pulled, moved)
+		}
+	}
+	byValue := func(a, b Pushed) int { return cmp.Or(cmp.Compare(b.Value, a.Value), strings.Compare(a.ID, b.ID)) }
+	slices.SortFunc(pushed, byValue)
+	slices.SortFunc(pulled, byValue)
+	var declared []string
+	for _, o := range s.p.Owners {
+		declared = append(declared, o.ID)
+	}
+	used := map[string]bool{}
+	for id := range owners {
+		used[id] = true
+	}
+	for _, id := range groupIDs(declared, used) {
+		if m := owners[id]; m != nil {
+			byOwner = append(byOwner, OwnerMovement{Owner: id, Movement: *m})
+		}
+	}
+	return total, byOwner, pushed, pulled
+}
+
+// move adds one deal's part of the movement: f is the deal now, then as of
+// F − 1 (nil when it did not exist yet).
+func (s *snapshot) move(m *Movement, f, then *fact) {
+	openStart := then != nil && then.open()
+	closedIn := !f.open() && s.win.Contains(f.closed)
+	if !openStart && !f.open() && !closedIn {
+		return // not in the open pipeline at any time of the window
+	}
+	if openStart {
+		m.Start.add(then.value)
+		if d := f.value - then.value; m.Increased != nil && d > 0 {
+			m.Increased.add(d)
+		} else if m.Decreased != nil && d < 0 {
+			m.Decreased.add(-d)
+		}
+	} else {
+		m.Added.add(f.value)
+	}
+	switch {
+	case f.open():
+		m.End.add(f.value)
+	case f.won():
+		m.Won.add(f.value)
+	default:
+		m.Lost.add(f.value)
+	}
+}
+
+// add counts one deal of value v.
+func (fl *Flow) add(v model.Money) {
+	fl.Deals++
+	fl.Value += v
 }

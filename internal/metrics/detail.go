@@ -104,7 +104,7 @@ const TrendMonths = 12
 // ComputeDetails returns the details of repo as of opt.AsOf.
 func ComputeDetails(repo *model.Repo, opt Options) *Details {
 	cur, _ := windows(repo.Pipeline, opt)
-	s := newSnapshot(repo, cur)
+	s := newSnapshot(repo, cur, nil)
 	d := &Details{Deals: make([]DealRow, len(s.facts))}
 	for i := range s.facts {
 		d.Deals[i] = s.row(&s.facts[i])
@@ -124,8 +124,8 @@ func (s *snapshot) row(f *fact) DealRow {
 	r := DealRow{
 		ID: f.d.ID, File: f.d.File, Title: f.d.Title, Company: f.d.Company, Owner: f.d.Owner, Source: f.d.Source,
 		Stage: f.stage.ID, StageName: f.stage.Title(), Status: f.status,
-		Value: f.d.Value, HasValue: f.d.HasValue, Probability: f.prob,
-		Created: f.created, Closed: f.closed, ExpectedClose: f.d.ExpectedClose,
+		Value: f.value, HasValue: f.d.HasValue, Probability: f.prob,
+		Created: f.created, Closed: f.closed, ExpectedClose: f.closeBy,
 		DaysInStage: days, Stuck: stuck, Overdue: s.isOverdue(f), Deal: f.d,
 	}
 	if f.open() {
@@ -172,7 +172,7 @@ func (s *snapshot) trend() []Month {
 		f := &s.facts[i]
 		if k, ok := index[monthKey(f.created)]; ok {
 			months[k].Created++
-			months[k].CreatedValue += f.d.Value
+			months[k].CreatedValue += f.value
 		}
 		if f.closed.IsZero() {
 			continue
@@ -180,7 +180,7 @@ func (s *snapshot) trend() []Month {
 		if k, ok := index[monthKey(f.closed)]; ok {
 			if f.won() {
 				months[k].Won++
-				months[k].WonValue += f.d.Value
+				months[k].WonValue += f.value
 			} else {
 				months[k].Lost++
 			}
@@ -208,7 +208,7 @@ func (s *snapshot) lostReasons() []ReasonCount {
 			counts[reason] = c
 		}
 		c.Count++
-		c.Value += f.d.Value
+		c.Value += f.value
 	}
 	out := []ReasonCount{}
 	for _, c := range counts {
@@ -232,7 +232,7 @@ func (s *snapshot) review() Review {
 			if !s.win.Contains(m.Date) {
 				continue
 			}
-			mv := ReviewMove{Deal: f.d.ID, Title: f.d.Title, From: f.hist[j-1].Stage, To: m.Stage, Date: m.Date, Value: f.d.Value, Reason: m.Reason}
+			mv := ReviewMove{Deal: f.d.ID, Title: f.d.Title, From: f.hist[j-1].Stage, To: m.Stage, Date: m.Date, Value: f.value, Reason: m.Reason}
 			rv.Moves = append(rv.Moves, mv)
 			if st := s.p.Stage(m.Stage); st != nil && j == len(f.hist)-1 {
 				switch st.Type {

@@ -671,3 +671,61 @@ func TestAsOfHidesLaterEntries(t *testing.T) {
 		t.Errorf("as of %s, later entries change the report", tt)
 	}
 }
+
+// The movement reconciles on generated pipelines, with and without a last
+// review from git: start + added + increased − decreased − won − lost =
+// end in value, start + added − won − lost = end in deals; the start is the
+// previous open pipeline and the end the current one; the owners' parts
+// add up to the whole.
+func TestMovementReconciles(t *testing.T) {
+	for seed := uint64(1); seed <= 3; seed++ {
+		repo := generated(t, seed, 400)
+		// A last review where every third deal had another value and every
+		// fourth another close date.
+		past := &LastReview{At: map[string]Then{}, PushCount: map[string]int{}}
+		for i, d := range repo.Deals {
+			then := Then{Value: d.Value, ExpectedClose: d.ExpectedClose}
+			if i%3 == 0 {
+				then.Value = d.Value/2 + model.Money(i*100)
+			}
+			if i%4 == 0 && !d.ExpectedClose.IsZero() {
+				then.ExpectedClose = d.ExpectedClose.AddDays(i%15 - 7)
+			}
+			past.At[d.ID] = then
+		}
+		for _, asOf := range []string{"2026-03-15", "2026-11-27"} {
+			for _, p := range []*LastReview{nil, past} {
+				r := Compute(repo, Options{AsOf: date(t, asOf), Past: p})
+				m := r.Movement
+				inc, dec := model.Money(0), model.Money(0)
+				if p != nil {
+					inc, dec = m.Increased.Value, m.Decreased.Value
+				}
+				if got := m.Start.Value + m.Added.Value + inc - dec - m.Won.Value - m.Lost.Value; got != m.End.Value {
+					t.Errorf("seed %d %s git %v: start + flows = %s, end %s", seed, asOf, p != nil, got, m.End.Value)
+				}
+				if got := m.Start.Deals + m.Added.Deals - m.Won.Deals - m.Lost.Deals; got != m.End.Deals {
+					t.Errorf("seed %d %s git %v: start + added − won − lost = %d deals, end %d", seed, asOf, p != nil, got, m.End.Deals)
+				}
+				if m.Start.Value != r.Previous.OpenValue || m.Start.Deals != r.Previous.OpenDeals ||
+					m.End.Value != r.Current.OpenValue || m.End.Deals != r.Current.OpenDeals {
+					t.Errorf("seed %d %s git %v: start %+v end %+v, previous open %d %s, current %d %s", seed, asOf, p != nil,
+						m.Start, m.End, r.Previous.OpenDeals, r.Previous.OpenValue, r.Current.OpenDeals, r.Current.OpenValue)
+				}
+				var sum Movement
+				for _, o := range r.MovementByOwner {
+					sum.Start.Value += o.Start.Value
+					sum.Added.Value += o.Added.Value
+					sum.End.Value += o.End.Value
+					sum.Won.Deals += o.Won.Deals
+				}
+				if sum.Start.Value != m.Start.Value || sum.Added.Value != m.Added.Value || sum.End.Value != m.End.Value || sum.Won.Deals != m.Won.Deals {
+					t.Errorf("seed %d %s: the owners' movements do not add up: %+v vs %+v", seed, asOf, sum, *m)
+				}
+				if p != nil && (m.Increased.Deals == 0 || m.PushedOut.Deals+m.PulledIn.Deals == 0 || len(r.Pushed) != m.PushedOut.Deals) {
+					t.Errorf("seed %d %s: the generated review exercises nothing: %+v, %d pushed", seed, asOf, *m, len(r.Pushed))
+				}
+			}
+		}
+	}
+}

@@ -382,9 +382,6 @@ func TestWindows(t *testing.T) {
 	if r.AsOf != date(t, "2026-11-27") || r.Timezone != "Europe/Kyiv" || r.Currency != "USD" || r.History != HistoryFiles {
 		t.Errorf("as_of %s, timezone %q, currency %q, history %q", r.AsOf, r.Timezone, r.Currency, r.History)
 	}
-	if r.Movement != nil || r.Pushed != nil {
-		t.Errorf("movement %+v, pushed %+v: not computed yet, want null", r.Movement, r.Pushed)
-	}
 	for review, days := range map[string]int{"weekly": 7, "biweekly": 14, "monthly": 30, "": 7} {
 		if got := ReviewDays(review); got != days {
 			t.Errorf("ReviewDays(%q) = %d, want %d", review, got, days)
@@ -1167,7 +1164,7 @@ func TestJSONKeys(t *testing.T) {
 	s := string(b)
 	for _, frag := range []string{
 		`"as_of": "2026-11-27"`, `"currency": "USD"`, `"timezone": "Europe/Kyiv"`, `"history": "files"`,
-		`"movement": null`, `"pushed": null`,
+		`"increased": null,`, `"pulled_in": null`, `"pushed": null`,
 		`"window": {` + "\n" + `    "from": "2026-11-21",` + "\n" + `    "to": "2026-11-27"`,
 		`"rate_window": {` + "\n" + `    "from": "2026-10-29",`,
 		`"funnel_window": {` + "\n" + `    "from": "2026-09-29",`,
@@ -1304,5 +1301,86 @@ func TestGroupJSON(t *testing.T) {
 		if !strings.Contains(string(b), frag) {
 			t.Errorf("JSON lacks %s", frag)
 		}
+	}
+}
+
+// The movement without git history (files): the start values are the
+// current ones, increased, decreased, pushed and pulled in are unknown.
+// Open at F − 1 = 11-20: alpha 1000, delta 4000, india 1200, november 3000,
+// oscar 4000, papa 1500, quebec 2500, romeo 1000, tango 1800 = 9 deals,
+// 20000 (the previous open value). In the window: alpha (1000) and delta
+// (4000) won, india (1200) lost; mike 2000, sierra 500, uniform 0 and
+// victor 2200 were created and are open: added 4, 4700. Open at T:
+// november, oscar, papa, quebec, romeo, tango (13800) and the added 4700 =
+// 10 deals, 18500. lima was lost on 11-18, before the window: in no flow.
+func TestMovementFromFiles(t *testing.T) {
+	r := v2(t)
+	want := Movement{
+		Start: Flow{9, cents(20000)}, Added: Flow{4, cents(4700)},
+		Won: Flow{2, cents(5000)}, Lost: Flow{1, cents(1200)}, End: Flow{10, cents(18500)},
+	}
+	if r.Movement == nil || !reflect.DeepEqual(*r.Movement, want) {
+		t.Errorf("movement = %+v\nwant %+v", r.Movement, want)
+	}
+	if r.Pushed != nil || r.History != HistoryFiles {
+		t.Errorf("pushed %v, history %q; want null and files", r.Pushed, r.History)
+	}
+	if r.Movement.Start.Value != r.Previous.OpenValue || r.Movement.End.Value != r.Current.OpenValue {
+		t.Errorf("start %s, end %s; want the previous and current open values %s, %s",
+			r.Movement.Start.Value, r.Movement.End.Value, r.Previous.OpenValue, r.Current.OpenValue)
+	}
+}
+
+// The movement with the last review from git. The review commit had alpha
+// at 800 (won now at 1000: increased 200, won 1000), november closing
+// 11-25 (now 11-30: pushed), oscar at 4500 closing 12-20 (now 4000 on
+// 12-10: decreased 500, pulled in) and quebec at 2000 (now 2500: increased
+// 500, same close). The other deals had their values of now.
+// Start: 800 + 4000 + 1200 + 3000 + 4500 + 1500 + 2000 + 1000 + 1800 =
+// 19800 over 9 deals; increased 200 + 500 = 700 over 2; decreased 500 over
+// 1; added 4700, won 5000, lost 1200 as without git; end 18500:
+// 19800 + 4700 + 700 − 500 − 5000 − 1200 = 18500.
+func TestMovementFromGit(t *testing.T) {
+	past := &LastReview{
+		At: map[string]Then{
+			"alpha":    {Value: cents(800)},
+			"november": {Value: cents(3000), ExpectedClose: date(t, "2026-11-25")},
+			"oscar":    {Value: cents(4500), ExpectedClose: date(t, "2026-12-20")},
+			"quebec":   {Value: cents(2000), ExpectedClose: date(t, "2026-11-27")},
+		},
+		PushCount: map[string]int{"november": 2},
+	}
+	r := Compute(v2Repo(t), Options{AsOf: date(t, "2026-11-27"), Past: past})
+	want := Movement{
+		Start: Flow{9, cents(19800)}, Added: Flow{4, cents(4700)},
+		Increased: &Flow{2, cents(700)}, Decreased: &Flow{1, cents(500)},
+		Won: Flow{2, cents(5000)}, Lost: Flow{1, cents(1200)}, End: Flow{10, cents(18500)},
+		PushedOut: &Flow{1, cents(3000)}, PulledIn: &Flow{1, cents(4000)},
+	}
+	if r.Movement == nil || !reflect.DeepEqual(*r.Movement, want) {
+		t.Errorf("movement = %+v\nwant %+v", r.Movement, want)
+	}
+	wantPushed := []Pushed{{ID: "november", From: date(t, "2026-11-25"), To: date(t, "2026-11-30"), PushCount: 2, Value: cents(3000)}}
+	if !reflect.DeepEqual(r.Pushed, wantPushed) || r.History != HistoryGit {
+		t.Errorf("pushed %+v, history %q; want %+v, git", r.Pushed, r.History, wantPushed)
+	}
+	// The previous values are the last review's: its open value is the
+	// movement's start.
+	if r.Previous.OpenValue != cents(19800) {
+		t.Errorf("previous open value %s, want 19800 (the review commit's values)", r.Previous.OpenValue)
+	}
+	// By owner: ann's alpha (800 → 1000, won) and quebec (2000 → 2500);
+	// mike and uniform added.
+	for _, o := range r.MovementByOwner {
+		if o.Owner == "ann" && (o.Start != Flow{2, cents(2800)} || *o.Increased != Flow{2, cents(700)} || o.Won != Flow{1, cents(1000)} || o.Added != Flow{2, cents(2000)}) {
+			t.Errorf("ann's movement = %+v", o.Movement)
+		}
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"pushed":[{"id":"november","from":"2026-11-25","to":"2026-11-30","push_count":2}]`) {
+		t.Errorf("JSON pushed list: %s", b)
 	}
 }

@@ -45,6 +45,20 @@ type Report struct {
 	Overdue         []Overdue  `json:"-"`
 	NoNextStep      []NextStep `json:"-"`
 	OverdueNextStep []NextStep `json:"-"`
+	// PreviousTargets are the targets as they stood as of F − 1, for the
+	// forecast against the last review; MovementByOwner splits the movement
+	// by the deals' owners now. Both are for the site.
+	PreviousTargets []Target        `json:"-"`
+	MovementByOwner []OwnerMovement `json:"-"`
+	// PulledIn lists the open deals whose expected close is earlier now
+	// than at the last review, largest first, like Pushed.
+	PulledIn []Pushed `json:"-"`
+}
+
+// OwnerMovement is the movement of one owner's deals.
+type OwnerMovement struct {
+	Owner string
+	Movement
 }
 
 // History sources of the movement.
@@ -53,18 +67,22 @@ const (
 	HistoryFiles = "files"
 )
 
-// Movement is the open pipeline at the start and end of the review window
-// and the flows between them. It needs the repository's history.
+// Movement is the open pipeline at the start (as of F − 1) and at the end
+// of the review window (as of T) and the flows between them: start + added
+// + increased − decreased − won − lost = end in value, and start + added −
+// won − lost = end in deals. Without git history the start values are the
+// current ones, and increased, decreased, pushed and pulled in are
+// unknown (nil: JSON null).
 type Movement struct {
-	Start     Flow `json:"start"`
-	Added     Flow `json:"added"`
-	Increased Flow `json:"increased"`
-	Decreased Flow `json:"decreased"`
-	Won       Flow `json:"won"`
-	Lost      Flow `json:"lost"`
-	End       Flow `json:"end"`
-	PushedOut Flow `json:"pushed"`
-	PulledIn  Flow `json:"pulled_in"`
+	Start     Flow  `json:"start"`
+	Added     Flow  `json:"added"`
+	Increased *Flow `json:"increased"`
+	Decreased *Flow `json:"decreased"`
+	Won       Flow  `json:"won"`
+	Lost      Flow  `json:"lost"`
+	End       Flow  `json:"end"`
+	PushedOut *Flow `json:"pushed"`
+	PulledIn  *Flow `json:"pulled_in"`
 }
 
 // Flow is a number of deals and their value.
@@ -73,12 +91,14 @@ type Flow struct {
 	Value model.Money `json:"value"`
 }
 
-// Pushed is an open deal whose expected close moved later in the window.
+// Pushed is an open deal whose expected close is later now than at the
+// last review.
 type Pushed struct {
-	ID        string     `json:"id"`
-	From      model.Date `json:"from"`
-	To        model.Date `json:"to"`
-	PushCount int        `json:"push_count"`
+	ID        string      `json:"id"`
+	From      model.Date  `json:"from"`
+	To        model.Date  `json:"to"`
+	PushCount int         `json:"push_count"`
+	Value     model.Money `json:"-"`
 }
 
 // WriteJSON writes the report in the shape of METRICS.md, indented, with

@@ -35,6 +35,8 @@ func Write(w io.Writer, name string, r *metrics.Report) error {
 	}
 	kpis.Write(w)
 
+	movement(w, r)
+
 	fmt.Fprintf(w, "\nFunnel: deals created %s … %s\n", r.FunnelWindow.From, r.FunnelWindow.To)
 	funnel := format.Table{Header: []string{"Stage", "Reached", "Value", "To next", "Decided to next", "From top"}, Right: []bool{false, true, true, true, true, true}}
 	for _, s := range r.Stages {
@@ -112,6 +114,46 @@ func Write(w io.Writer, name string, r *metrics.Report) error {
 	}
 	steps.Write(w)
 	return nil
+}
+
+// movement writes how the open pipeline went from the last review to now,
+// and the deals whose close date moved.
+func movement(w io.Writer, r *metrics.Report) {
+	m := r.Movement
+	if m == nil {
+		return
+	}
+	fmt.Fprintf(w, "\nMovement since the last review (%s)", r.PreviousWindow.To)
+	if r.History != metrics.HistoryGit {
+		fmt.Fprint(w, ": no usable git history, so the start values are today's")
+	}
+	fmt.Fprintln(w)
+	t := format.Table{Header: []string{"Step", "Deals", "Value"}, Right: []bool{false, true, true}}
+	row := func(name string, f *metrics.Flow) {
+		if f == nil {
+			t.Add(name, format.None, format.None)
+			return
+		}
+		t.Add(name, format.Int(f.Deals), format.Money(f.Value, r.Currency))
+	}
+	row("Open at the last review", &m.Start)
+	row("Added", &m.Added)
+	row("Increased", m.Increased)
+	row("Decreased", m.Decreased)
+	row("Won", &m.Won)
+	row("Lost", &m.Lost)
+	row("Open now", &m.End)
+	row("Close date pushed", m.PushedOut)
+	row("Close date pulled in", m.PulledIn)
+	t.Write(w)
+	if len(r.Pushed) > 0 {
+		pushed := format.Table{Header: []string{"Pushed deal", "Was", "Now", "Pushes"}, Right: []bool{false, false, false, true}}
+		for _, p := range r.Pushed {
+			pushed.Add(p.ID, p.From.String(), p.To.String(), format.Int(p.PushCount))
+		}
+		fmt.Fprintln(w)
+		pushed.Write(w)
+	}
 }
 
 // groups writes the rows of the owners or of the teams.

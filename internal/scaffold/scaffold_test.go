@@ -157,6 +157,11 @@ func TestWriteVersion(t *testing.T) {
 			if !strings.Contains(string(b), tt.want) {
 				t.Errorf("Write(Version: %q): %s does not contain %s", tt.version, name, tt.want)
 			}
+			// Both check out the whole history: the diff against the base
+			// branch, and the movement since the last review, need it.
+			if !strings.Contains(string(b), "fetch-depth: 0") {
+				t.Errorf("%s checks out a shallow clone: the movement since the last review needs the history", name)
+			}
 			if !strings.Contains(string(b), `go install "github.com/pipegen/pipegen/cmd/pipegen@${PIPEGEN_VERSION}"`) {
 				t.Errorf("Write(Version: %q): %s does not install pipegen at PIPEGEN_VERSION", tt.version, name)
 			}

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/pipegen/pipegen/internal/diag"
+	"github.com/pipegen/pipegen/internal/history"
 	"github.com/pipegen/pipegen/internal/load"
 	"github.com/pipegen/pipegen/internal/metrics"
 	"github.com/pipegen/pipegen/internal/model"
@@ -61,6 +62,8 @@ type Server struct {
 	id     string // differs between runs, so pages reload after a restart
 	builds atomic.Int64
 	mu     sync.Mutex // serialises rebuilds
+	// history is the git history, kept between rebuilds.
+	history *historyCache
 }
 
 // state is one build: what every request in between two rebuilds sees.
@@ -87,7 +90,8 @@ func New(opt Options) *Server {
 	if opt.Sources == nil {
 		opt.Sources = diag.DirSources(opt.Dir, opt.Loader.Limit())
 	}
-	return &Server{opt: opt, cache: newRepoCache(opt.Dir, opt.Loader), hub: newHub(), id: strconv.FormatInt(time.Now().UnixNano(), 36)}
+	return &Server{opt: opt, cache: newRepoCache(opt.Dir, opt.Loader), hub: newHub(), id: strconv.FormatInt(time.Now().UnixNano(), 36),
+		history: &historyCache{cache: &history.Cache{}}}
 }
 
 // Rebuild brings the site up to date with the files: paths are the ones
@@ -120,7 +124,12 @@ func (s *Server) Rebuild(paths []string, full bool) {
 			io.WriteString(s.opt.Log, st.report)
 		}
 	} else {
-		st.site = site.New(site.Prepare(repo, metrics.Options{AsOf: proj.AsOf}), s.opt.Site)
+		opt := metrics.Options{AsOf: proj.AsOf}
+		h := s.history.read(s.opt, proj, opt)
+		opt.Past = project.Past(h)
+		in := site.Prepare(repo, opt)
+		in.History = h
+		st.site = site.New(in, s.opt.Site)
 		fmt.Fprintf(s.opt.Log, "pipegen: rebuilt in %s (%d %s read, %d deals)\n",
 			time.Since(start).Round(time.Millisecond), parsed, plural(parsed, "file", "files"), len(repo.Deals))
 	}

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/pipegen/pipegen/internal/format"
+	"github.com/pipegen/pipegen/internal/history"
 	"github.com/pipegen/pipegen/internal/metrics"
 	"github.com/pipegen/pipegen/internal/model"
 )
@@ -22,8 +24,12 @@ type dealView struct {
 	DaysInStage, CycleDays                                    string
 	Stuck, Overdue                                            bool
 	Timeline                                                  []stay
-	Contacts                                                  []model.Contact
-	Notes                                                     template.HTML
+	// Changes are the deal's changes from git, newest first; History
+	// says whether git history was read at all.
+	Changes  []changeRow
+	History  bool
+	Contacts []model.Contact
+	Notes    template.HTML
 }
 
 // forecastNames are the forecast categories as people say them.
@@ -118,10 +124,81 @@ func (rd *renderer) dealView(p string, d metrics.DealRow) (*dealView, error) {
 		data.Timeline = append(data.Timeline, stay{From: s.From.String(), StageName: s.StageName, Reason: s.Reason, Days: format.Int(s.Days),
 			Current: s.Current, Final: s.Current && d.Status != model.Open})
 	}
+	data.Changes, data.History = rd.changes(d.ID)
 	notes, err := markdown(d.Deal.Notes)
 	if err != nil {
 		return nil, fmt.Errorf("render notes of %s: %w", d.ID, err)
 	}
 	data.Notes = notes
 	return data, nil
+}
+
+// changeRow is a commit that changed what a deal is worth, when it should
+// close, its stage or its owner.
+type changeRow struct {
+	Date, Commit, CommitURL string
+	What                    []string
+}
+
+// changes lists the commits of HEAD's first-parent line that changed the
+// deal's value, expected close, stage or owner, newest first, with what
+// changed; ok is false without git history.
+func (rd *renderer) changes(id string) (rows []changeRow, ok bool) {
+	h := rd.in.History
+	if h == nil || !h.Usable {
+		return nil, false
+	}
+	d := h.Deals[id]
+	if d == nil {
+		return nil, true
+	}
+	var prev *history.Facts
+	for _, v := range d.Versions {
+		if v.Broken {
+			continue
+		}
+		f := v.Facts
+		var what []string
+		if prev == nil {
+			what = append(what, "file added")
+		} else {
+			if f.Value != prev.Value || f.HasValue != prev.HasValue {
+				what = append(what, "value "+rd.valueText(prev)+" → "+rd.valueText(&f))
+			}
+			if f.ExpectedClose != prev.ExpectedClose {
+				what = append(what, "expected close "+dateText(prev.ExpectedClose)+" → "+dateText(f.ExpectedClose))
+			}
+			if f.Stage != prev.Stage {
+				what = append(what, "stage "+rd.stageName(prev.Stage)+" → "+rd.stageName(f.Stage))
+			}
+			if f.Owner != prev.Owner {
+				what = append(what, "owner "+rd.ownerName(prev.Owner)+" → "+rd.ownerName(f.Owner))
+			}
+		}
+		prev = &f
+		if len(what) == 0 {
+			continue
+		}
+		row := changeRow{Date: model.DateOf(v.Commit.When.In(rd.p.Zone())).String(), Commit: v.Commit.Hash[:min(len(v.Commit.Hash), 10)], What: what}
+		if rd.opt.CommitBase != "" {
+			row.CommitURL = rd.opt.CommitBase + v.Commit.Hash
+		}
+		rows = append(rows, row)
+	}
+	slices.Reverse(rows)
+	return rows, true
+}
+
+func (rd *renderer) valueText(f *history.Facts) string {
+	if !f.HasValue {
+		return format.None
+	}
+	return rd.money(f.Value)
+}
+
+func dateText(d model.Date) string {
+	if d.IsZero() {
+		return format.None
+	}
+	return d.String()
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/pipegen/pipegen/internal/history"
 	"github.com/pipegen/pipegen/internal/metrics"
 	"github.com/pipegen/pipegen/internal/model"
 	"github.com/pipegen/pipegen/internal/parallel"
@@ -30,6 +31,10 @@ type Input struct {
 	// Owner and Team return one owner's or one team's report; they may
 	// compute it on first use.
 	Owner, Team func(id string) *metrics.Report
+	// History is what git says of the deals; nil when it was not read. It
+	// gives deal pages their changes and the review page its note on what
+	// is missing.
+	History *history.History
 }
 
 // Prepare has the metrics package compute everything the site shows of a
@@ -87,6 +92,9 @@ type Options struct {
 	// EditBase, when set, is the address to which a deal's file path is
 	// appended for its "Edit this file" link.
 	EditBase string
+	// CommitBase, when set, is the address to which a commit's hash is
+	// appended for a link to it (https://github.com/acme/sales/commit/).
+	CommitBase string
 	// ECharts is the charting library to serve from assets/; when nil the
 	// pages load the pinned version from the CDN, checked by its hash.
 	ECharts []byte
@@ -129,6 +137,8 @@ func init() {
 		// def is the address of a metric's definition from a page whose
 		// way back to the root is root.
 		"def": func(root, key string) string { return root + DefinitionsPage + "#" + key },
+		// closing is the data of the review page's "closing" template.
+		"closing": func(id, title string, rows []dateRow) closingList { return closingList{id, title, rows} },
 		// groupTable is the data of the "groups" template.
 		"groupTable": func(root string, rows []groupRow, team bool) groupTable {
 			return groupTable{Root: root, Rows: rows, Team: team}

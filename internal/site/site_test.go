@@ -196,8 +196,7 @@ func TestGoldenFragments(t *testing.T) {
 		{"index.html", `<section aria-labelledby="kpis-h">`, `</section>`, "index-kpis.html"},
 		{"index.html", `<section class="card" aria-labelledby="funnel-h">`, `</section>`, "index-funnel.html"},
 		{"deals/acme.html", `<div class="page-head">`, `<section class="card notes"`, "deal-acme.html"},
-		{"review.html", `<div class="tiles small">`, `</div>
-<div class="grid two">`, "review-tiles.html"},
+		{"review.html", `<section class="card" aria-labelledby="move-h">`, `</section>`, "review-movement.html"},
 	}
 	for _, f := range fragments {
 		page := string(files[f.file])

@@ -291,6 +291,8 @@ func (rd *renderer) rowsByID() map[string]*metrics.DealRow {
 
 // dealTable is the data of the "dealtable" template.
 type dealTable struct {
+	// Pushes shows the push-count column (with git history).
+	Pushes bool
 	Rows   []dealTableRow
 	Owners []struct{ ID, Name string }
 	Stages []struct{ ID, Name string }
@@ -300,8 +302,8 @@ type dealTableRow struct {
 	Href, Title, Company, Owner, OwnerName, Stage, StageName string
 	Status                                                   model.StageType
 	Value, Prob, ExpectedClose, Source                       string
-	ValueSort, ProbSort, DaysText                            string
-	DaysSort                                                 int
+	ValueSort, ProbSort, DaysText, Pushes                    string
+	DaysSort, PushSort                                       int
 	Stuck, Overdue                                           bool
 }
 
@@ -317,6 +319,9 @@ func (rd *renderer) dealTable(from string, deals []metrics.DealRow) dealTable {
 		if d.HasValue {
 			row.Value, row.ValueSort = rd.money(d.Value), d.Value.String()
 		}
+		if n, ok := rd.pushCount(d.ID); ok {
+			t.Pushes, row.Pushes, row.PushSort = true, format.Int(n), n
+		}
 		if d.Status != model.Open {
 			row.Prob, row.ProbSort = format.None, "-1"
 			row.DaysText, row.DaysSort = format.None, -1
@@ -330,6 +335,19 @@ func (rd *renderer) dealTable(from string, deals []metrics.DealRow) dealTable {
 		t.Stages = append(t.Stages, struct{ ID, Name string }{s.ID, s.Title()})
 	}
 	return t
+}
+
+// pushCount is how many commits pushed a deal's close date later; ok is
+// false without git history.
+func (rd *renderer) pushCount(id string) (n int, ok bool) {
+	h := rd.in.History
+	if h == nil || !h.Usable {
+		return 0, false
+	}
+	if d := h.Deals[id]; d != nil {
+		n = d.PushCount()
+	}
+	return n, true
 }
 
 // dealsIndex renders page n of pages of the deals table.
@@ -532,29 +550,4 @@ func (rd *renderer) stages() ([]byte, error) {
 		views = append(views, v)
 	}
 	return rd.render("stages.html", "stages", "Stages", "stages", false, struct{ Stages []stageView }{views})
-}
-
-func (rd *renderer) review() ([]byte, error) {
-	rv := rd.in.Details.Review
-	rows := rd.rowsByID()
-	moveRows := func(ms []metrics.ReviewMove) []linkRow {
-		var out []linkRow
-		for _, m := range ms {
-			out = append(out, linkRow{Href: dealPath(m.Deal), Title: m.Title, Date: m.Date.String(), From: rd.stageName(m.From),
-				To: rd.stageName(m.To), Value: rd.money(m.Value), Reason: m.Reason})
-		}
-		return out
-	}
-	data := struct {
-		New, Moves, Won, Lost, Stuck []linkRow
-		WonValue, LostValue          string
-	}{Moves: moveRows(rv.Moves), Won: moveRows(rv.Won), Lost: moveRows(rv.Lost), WonValue: rd.money(rv.WonValue), LostValue: rd.money(rv.LostValue)}
-	for _, id := range rv.New {
-		d := rows[id]
-		data.New = append(data.New, linkRow{Href: dealPath(id), Title: d.Title, Date: d.Created.String(), Owner: rd.ownerName(d.Owner), Value: rd.money(d.Value)})
-	}
-	for _, s := range rv.BecameStuck {
-		data.Stuck = append(data.Stuck, linkRow{Href: dealPath(s.Deal), Title: s.Title, Stage: rd.stageName(s.Stage), Date: s.Since.String(), Days: format.Int(s.DaysInStage)})
-	}
-	return rd.render("review.html", "review", "Review", "review", false, data)
 }

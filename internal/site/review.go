@@ -1,0 +1,231 @@
+package site
+
+import (
+	"slices"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"github.com/pipegen/pipegen/internal/format"
+	"github.com/pipegen/pipegen/internal/metrics"
+	"github.com/pipegen/pipegen/internal/model"
+)
+
+// flowRow is one step of the movement: its name, deals and value, and the
+// sign it takes in the sum (+1 added, -1 taken away, 0 a total).
+type flowRow struct {
+	Key, Name, Deals, Value string
+	Known                   bool
+}
+
+// moveRow is an owner's part of the movement.
+type moveRow struct {
+	Href, Name                                         string
+	Start, Added, Increased, Decreased, Won, Lost, End string
+}
+
+// dateRow is a deal whose expected close moved, or is near.
+type dateRow struct {
+	Href, Title, Owner, OwnerHref, Stage, From, To, Pushes, Value string
+}
+
+// closingList is a list of deals due to close, with its heading.
+type closingList struct {
+	ID, Title string
+	Rows      []dateRow
+}
+
+// forecastRow is a target under way, now and at the last review.
+type forecastRow struct {
+	Period, WonThen, WonNow, ForecastThen, ForecastNow, CommitThen, CommitNow string
+	Change                                                                    change
+}
+
+// review renders the page of the weekly meeting: how the open pipeline got
+// from the last review to now, which close dates moved, what is due to
+// close, the forecast against the last review, each rep's part, and the
+// next steps to chase.
+func (rd *renderer) review() ([]byte, error) {
+	const p = "review.html"
+	r := rd.r
+	rv := rd.in.Details.Review
+	rows := rd.rowsByID()
+	data := struct {
+		Git                      bool
+		Why, Fix                 string
+		Review                   string
+		Flows                    []flowRow
+		Waterfall                chart
+		Owners                   []moveRow
+		Pushed, Pulled           []dateRow
+		ThisWeek, NextWeek       []dateRow
+		ThisFrom, ThisTo, NextTo string
+		Backward, Won, Lost, New []linkRow
+		Forecast                 []forecastRow
+		Steps                    stepLists
+		WonValue, LostValue      string
+		ReviewDate               string
+	}{
+		Git: r.History == metrics.HistoryGit, ReviewDate: r.PreviousWindow.To.String(),
+		WonValue: rd.money(rv.WonValue), LostValue: rd.money(rv.LostValue),
+		Steps: rd.stepLists(p, r),
+	}
+	if h := rd.in.History; h != nil {
+		data.Why, data.Fix = h.Why, h.Fix
+		if h.Usable {
+			data.Review = h.Review.Hash
+		}
+	}
+	m := r.Movement
+	flow := func(key, name string, f *metrics.Flow) flowRow {
+		if f == nil {
+			return flowRow{Key: key, Name: name, Deals: format.None, Value: format.None}
+		}
+		return flowRow{Key: key, Name: name, Deals: format.Int(f.Deals), Value: rd.money(f.Value), Known: true}
+	}
+	data.Flows = []flowRow{
+		flow("movement", "Open at the last review", &m.Start),
+		flow("movement", "Added", &m.Added),
+		flow("movement", "Increased", m.Increased),
+		flow("movement", "Decreased", m.Decreased),
+		flow("movement", "Won", &m.Won),
+		flow("movement", "Lost", &m.Lost),
+		flow("movement", "Open now", &m.End),
+	}
+	data.Waterfall = waterfallChart("chart_waterfall", m, rd.cur)
+	for _, o := range r.MovementByOwner {
+		v := func(f *metrics.Flow) string {
+			if f == nil {
+				return format.None
+			}
+			return rd.money(f.Value)
+		}
+		data.Owners = append(data.Owners, moveRow{Href: ownerPath(o.Owner), Name: rd.ownerName(o.Owner),
+			Start: v(&o.Start), Added: v(&o.Added), Increased: v(o.Increased), Decreased: v(o.Decreased),
+			Won: v(&o.Won), Lost: v(&o.Lost), End: v(&o.End)})
+	}
+	moved := func(list []metrics.Pushed) []dateRow {
+		var out []dateRow
+		for _, x := range list {
+			d := rows[x.ID]
+			out = append(out, dateRow{Href: dealPath(x.ID), Title: d.Title, Owner: rd.ownerName(d.Owner), OwnerHref: ownerPath(d.Owner),
+				Stage: d.StageName, From: x.From.String(), To: x.To.String(), Pushes: format.Int(x.PushCount), Value: rd.money(x.Value)})
+		}
+		return out
+	}
+	data.Pushed, data.Pulled = moved(r.Pushed), moved(r.PulledIn)
+	// Deals due to close in the coming review period and the one after.
+	n := r.Window.Days()
+	thisTo, nextTo := r.AsOf.AddDays(n), r.AsOf.AddDays(2*n)
+	data.ThisFrom, data.ThisTo, data.NextTo = r.AsOf.AddDays(1).String(), thisTo.String(), nextTo.String()
+	for _, d := range rd.in.Details.Deals {
+		if d.Status != model.Open || d.ExpectedClose <= r.AsOf || d.ExpectedClose > nextTo {
+			continue
+		}
+		row := dateRow{Href: dealPath(d.ID), Title: d.Title, Owner: rd.ownerName(d.Owner), OwnerHref: ownerPath(d.Owner),
+			Stage: d.StageName, To: d.ExpectedClose.String(), Value: rd.money(d.Value)}
+		if d.ExpectedClose <= thisTo {
+			data.ThisWeek = append(data.ThisWeek, row)
+		} else {
+			data.NextWeek = append(data.NextWeek, row)
+		}
+	}
+	moveRows := func(ms []metrics.ReviewMove) []linkRow {
+		var out []linkRow
+		for _, mv := range ms {
+			out = append(out, linkRow{Href: dealPath(mv.Deal), Title: mv.Title, Date: mv.Date.String(), From: rd.stageName(mv.From),
+				To: rd.stageName(mv.To), Value: rd.money(mv.Value), Reason: mv.Reason})
+		}
+		return out
+	}
+	data.Won, data.Lost = moveRows(rv.Won), moveRows(rv.Lost)
+	var backward []metrics.ReviewMove
+	for _, mv := range rv.Moves {
+		from, okFrom := rd.p.StageIndex(mv.From)
+		to, okTo := rd.p.StageIndex(mv.To)
+		if okFrom && okTo && to < from && rd.p.Stages[to].Type == model.Open {
+			backward = append(backward, mv)
+		}
+	}
+	data.Backward = moveRows(backward)
+	for _, id := range rv.New {
+		d := rows[id]
+		data.New = append(data.New, linkRow{Href: dealPath(id), Title: d.Title, Date: d.Created.String(), Owner: rd.ownerName(d.Owner), Value: rd.money(d.Value)})
+	}
+	// The pipeline's own targets under way; owners and teams have theirs
+	// on their pages.
+	for i, t := range r.Targets {
+		if t.Status != metrics.Current || i >= len(r.PreviousTargets) || t.Owner != nil || t.Team != nil {
+			continue
+		}
+		then := r.PreviousTargets[i]
+		row := forecastRow{Period: t.Period, WonThen: rd.money(then.WonValue), WonNow: rd.money(t.WonValue),
+			ForecastThen: rd.money(then.Forecast), ForecastNow: rd.money(t.Forecast), CommitThen: rd.money(then.Commit), CommitNow: rd.money(t.Commit)}
+		cur := metrics.Field{Kind: metrics.Amount, Value: float64(t.Forecast), Valid: true, HigherIsBetter: true}
+		prev := metrics.Field{Kind: metrics.Amount, Value: float64(then.Forecast), Valid: true, HigherIsBetter: true}
+		row.Change = rd.changeOf(cur, prev)
+		data.Forecast = append(data.Forecast, row)
+	}
+	return rd.render(p, "review", "Review", "review", true, data)
+}
+
+// waterfallChart draws the movement from the open pipeline at the last
+// review to now: each step floats on an invisible base, so the bars read
+// as one walk from start to end.
+func waterfallChart(id string, m *metrics.Movement, currency string) chart {
+	b := charts.NewBar()
+	b.SetGlobalOptions(
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", Top: "30", Bottom: "3%", ContainLabel: opts.Bool(true)}),
+	)
+	type step struct {
+		name  string
+		value model.Money
+		sign  int // +1 adds, -1 takes away, 0 is a total
+		color string
+	}
+	known := func(f *metrics.Flow) model.Money {
+		if f == nil {
+			return 0
+		}
+		return f.Value
+	}
+	steps := []step{
+		{"Last review", m.Start.Value, 0, "#64748b"},
+		{"Added", m.Added.Value, 1, "#2e7d32"},
+		{"Increased", known(m.Increased), 1, "#66bb6a"},
+		{"Decreased", known(m.Decreased), -1, "#ef6c00"},
+		{"Won", m.Won.Value, -1, "#1565c0"},
+		{"Lost", m.Lost.Value, -1, "#c62828"},
+		{"Now", m.End.Value, 0, "#64748b"},
+	}
+	if m.Increased == nil {
+		// Without git the changes of value are unknown: no bar says 0.
+		steps = slices.DeleteFunc(steps, func(s step) bool { return s.name == "Increased" || s.name == "Decreased" })
+	}
+	var names []string
+	var base, bars []opts.BarData
+	level := model.Money(0)
+	for _, s := range steps {
+		names = append(names, s.name)
+		var bottom model.Money
+		switch s.sign {
+		case 0:
+			bottom, level = 0, s.value
+		case 1:
+			bottom, level = level, level+s.value
+		default:
+			level -= s.value
+			bottom = level
+		}
+		base = append(base, opts.BarData{Value: units(bottom), ItemStyle: &opts.ItemStyle{Color: "transparent"}, Tooltip: &opts.Tooltip{Show: opts.Bool(false)}})
+		bars = append(bars, opts.BarData{Name: s.name, Value: units(s.value), ItemStyle: &opts.ItemStyle{Color: s.color},
+			Label: &opts.Label{Show: opts.Bool(true), Position: "top", Formatter: format.MoneyShort(s.value, currency)}})
+	}
+	b.SetXAxis(names).
+		AddSeries("base", base, charts.WithBarChartOpts(opts.BarChart{Stack: "walk"})).
+		AddSeries("Value", bars, charts.WithBarChartOpts(opts.BarChart{Stack: "walk"}),
+			barWidth("56"))
+	return chart{ID: id, Label: "The open pipeline from the last review to now: added, increased, decreased, won and lost", Height: 320, Options: echartsOptions(b)}
+}
