@@ -2,6 +2,9 @@ package site
 
 import (
 	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -71,7 +74,7 @@ func (rd *renderer) review() ([]byte, error) {
 		Steps: rd.stepLists(p, r),
 	}
 	if h := rd.in.History; h != nil {
-		data.Why, data.Fix = h.Why, h.Fix
+		data.Why, data.Fix = sentence(h.Why), sentence(h.Fix)
 		if h.Usable {
 			data.Review = h.Review.Hash
 		}
@@ -228,4 +231,18 @@ func waterfallChart(id string, m *metrics.Movement, currency string) chart {
 		AddSeries("Value", bars, charts.WithBarChartOpts(opts.BarChart{Stack: "walk"}),
 			barWidth("56"))
 	return chart{ID: id, Label: "The open pipeline from the last review to now: added, increased, decreased, won and lost", Height: 320, Options: echartsOptions(b)}
+}
+
+// sentence writes a phrase as a sentence: a capital first letter and a
+// full stop.
+func sentence(s string) string {
+	if s == "" {
+		return ""
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(r)) + s[n:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
 }
