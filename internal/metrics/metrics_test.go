@@ -1384,3 +1384,29 @@ func TestMovementFromGit(t *testing.T) {
 		t.Errorf("JSON pushed list: %s", b)
 	}
 }
+
+// Reopened deals in the movement, as of T = 2026-11-27 (window 11-21..27,
+// start as of 11-20). Reopening lost deals is allowed here.
+//   - back: lost 11-10, reopened 11-22, open at T: not open at the start,
+//     open at the end: added 400.
+//   - again: lost 11-05, reopened 11-21, lost again 11-25: added 300, then
+//     lost 300.
+//   - stays: open since 11-01 and at T: start 1000, end 1000.
+//   - early: lost 11-10 and not reopened: in no flow.
+// Start 1 deal 1000; added 2, 700; lost 1, 300; end 2, 1400:
+// 1000 + 700 − 300 = 1400 and 1 + 2 − 1 = 2.
+func TestMovementOfReopenedDeals(t *testing.T) {
+	p := `{name: R, currency: USD, stages: [{id: lead, probability: 0.1}, {id: won, type: won}, {id: lost, type: lost}],
+	  transitions: {lost: [lead]}}`
+	deals := map[string]string{
+		"back":  `{title: back, owner: o, value: 400, history: [{stage: lead, date: 2026-11-01}, {stage: lost, date: 2026-11-10}, {stage: lead, date: 2026-11-22}]}`,
+		"again": `{title: again, owner: o, value: 300, history: [{stage: lead, date: 2026-11-01}, {stage: lost, date: 2026-11-05}, {stage: lead, date: 2026-11-21}, {stage: lost, date: 2026-11-25}]}`,
+		"stays": `{title: stays, owner: o, value: 1000, history: [{stage: lead, date: 2026-11-01}]}`,
+		"early": `{title: early, owner: o, value: 5000, history: [{stage: lead, date: 2026-11-01}, {stage: lost, date: 2026-11-10}]}`,
+	}
+	r := Compute(repo(t, p, deals), Options{AsOf: date(t, "2026-11-27")})
+	want := Movement{Start: Flow{1, cents(1000)}, Added: Flow{2, cents(700)}, Lost: Flow{1, cents(300)}, End: Flow{2, cents(1400)}}
+	if !reflect.DeepEqual(*r.Movement, want) {
+		t.Errorf("movement = %+v\nwant %+v", *r.Movement, want)
+	}
+}
