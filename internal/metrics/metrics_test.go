@@ -1393,6 +1393,7 @@ func TestMovementFromGit(t *testing.T) {
 //     lost 300.
 //   - stays: open since 11-01 and at T: start 1000, end 1000.
 //   - early: lost 11-10 and not reopened: in no flow.
+//
 // Start 1 deal 1000; added 2, 700; lost 1, 300; end 2, 1400:
 // 1000 + 700 − 300 = 1400 and 1 + 2 − 1 = 2.
 func TestMovementOfReopenedDeals(t *testing.T) {
