@@ -2,18 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/pipegen/pipegen/internal/history"
-	"github.com/pipegen/pipegen/internal/load"
 	"github.com/pipegen/pipegen/internal/metrics"
 	"github.com/pipegen/pipegen/internal/model"
 	"github.com/pipegen/pipegen/internal/project"
@@ -23,7 +18,7 @@ import (
 
 var buildCommand = &command{
 	name:    "build",
-	args:    "[--out DIR] [--as-of DATE] [--base-url URL] [--echarts FILE] [--dir DIR]",
+	args:    "[--out DIR] [--as-of DATE] [--base-url URL] [--dir DIR]",
 	summary: "write the dashboard as a static site",
 	help: `
 Build checks the repository, computes the metrics and writes the dashboard:
@@ -35,15 +30,14 @@ writes nothing and leaves the previous site as it was. Links are relative,
 so the site works from any sub-path (--base-url sets canonical links) and
 from file://.
 
-The charting library comes from --echarts, else from the repository's
-node_modules/echarts (npm ci), else the pages load the pinned version from
-a public CDN, checked by its hash.`,
+The charts are drawn by a build of ECharts embedded in pipegen and written
+into the site: the dashboard needs no network, neither to build nor to
+view.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		dir := dirFlag(fs)
 		out := fs.String("out", "", "write the site into `DIR` (default: site/ in the repository)")
 		asOf := fs.String("as-of", "", "build as of `DATE` (YYYY-MM-DD); default as_of in pipeline.yaml, else today")
 		baseURL := fs.String("base-url", "", "the site's public `URL`, for canonical links")
-		echarts := fs.String("echarts", "", "serve this echarts.min.js `FILE` with the site")
 		return func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
 				return &usageError{msg: fmt.Sprintf("build takes no arguments, got %q", args[0]), hint: "pass the repository with --dir and the output with --out"}
@@ -60,17 +54,13 @@ a public CDN, checked by its hash.`,
 			if err != nil {
 				return err
 			}
-			lib, err := echartsLibrary(e, *dir, *echarts)
-			if err != nil {
-				return err
-			}
 			opt := metrics.Options{AsOf: proj.AsOf}
 			h, past := lastReview(ctx, e, *dir, proj, opt)
 			opt.Past = past
 			in := site.Prepare(proj.Repo, opt)
 			in.History = h
 			repoURL := repositoryURL(proj.Repo.Pipeline, e.getenv)
-			s := site.New(in, site.Options{BaseURL: *baseURL, EditBase: editBase(repoURL, e.getenv), CommitBase: commitBase(repoURL), ECharts: lib})
+			s := site.New(in, site.Options{BaseURL: *baseURL, EditBase: editBase(repoURL, e.getenv), CommitBase: commitBase(repoURL)})
 			target := *out
 			if target == "" {
 				target = filepath.Join(*dir, "site")
@@ -88,70 +78,6 @@ a public CDN, checked by its hash.`,
 			return nil
 		}
 	},
-}
-
-// maxEChartsSize bounds the charting library that is read: the pinned
-// release is about a megabyte.
-const maxEChartsSize = 4 << 20
-
-// echartsLibrary returns the local charting library to ship with the site:
-// the flag's file, else the repository's node_modules copy, else nil (the
-// pages load the pinned release from the CDN, checked by its hash). The
-// repository's copy is code that would run on every chart page, and anyone
-// who can edit the repository can commit it: it is taken only when it is a
-// regular file, reached without links, that is exactly the pinned release.
-func echartsLibrary(e *env, dir, flagPath string) ([]byte, error) {
-	if flagPath != "" {
-		b, err := readRegular(flagPath)
-		if err != nil {
-			return nil, &usageError{msg: fmt.Sprintf("--echarts: %v", err)}
-		}
-		return b, nil
-	}
-	const rel = "node_modules/echarts/dist/echarts.min.js"
-	if _, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(rel))); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	why := "a folder on the way is a symbolic link"
-	if load.Folders(dir, rel) == nil {
-		b, err := readRegular(filepath.Join(dir, filepath.FromSlash(rel)))
-		switch {
-		case err != nil:
-			why = err.Error()
-		case !site.PinnedECharts(b):
-			why = "its content is not the release's"
-		default:
-			return b, nil
-		}
-	}
-	fmt.Fprintf(e.stderr, "pipegen: warning: %s is not used: %s; the pages load ECharts %s from the CDN, checked by its hash (npm ci installs the pinned copy)\n",
-		rel, why, site.EChartsVersion)
-	return nil, nil
-}
-
-// readRegular reads a regular file of at most maxEChartsSize bytes; a link,
-// a device or a pipe is refused before it is opened.
-func readRegular(path string) ([]byte, error) {
-	info, err := os.Lstat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	if info.Size() > maxEChartsSize {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, maxEChartsSize)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxEChartsSize+1))
-	if err == nil && len(b) > maxEChartsSize {
-		err = fmt.Errorf("%s is larger than %d bytes", path, maxEChartsSize)
-	}
-	return b, err
 }
 
 // editBase is where a deal's path is appended for its "Edit this file"
@@ -187,11 +113,13 @@ func commitBase(repoURL string) string {
 	return repoURL + "/commit/"
 }
 
-// lastReview reads what git says of the deals at the last review of opt.
-// Git failing does not stop a build: the numbers then start from the
-// files, and the warning says why.
+// lastReview reads what git says of the deals at the last review of opt,
+// with the parse cache on disk that PIPEGEN_CACHE_DIR places (or turns
+// off). Git failing does not stop a build: the numbers then start from
+// the files, and the warning says why.
 func lastReview(ctx context.Context, e *env, dir string, proj *project.Project, opt metrics.Options) (*history.History, *metrics.LastReview) {
-	h, past, err := proj.LastReview(ctx, dir, opt, history.Options{Loader: e.loader})
+	cache := history.OpenCache(history.CacheDir(e.getenv))
+	h, past, err := proj.LastReview(ctx, dir, opt, history.Options{Loader: e.loader, Cache: cache})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "pipegen: warning: reading the git history: %v; the movement starts from the files as they are\n", term.Clean(err.Error()))
 		return nil, nil

@@ -8,6 +8,11 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// The tests' repositories come and go: their git history is not kept
+	// in the user's cache.
+	if os.Getenv("PIPEGEN_CACHE_DIR") == "" {
+		os.Setenv("PIPEGEN_CACHE_DIR", "off")
+	}
 	testscript.Main(m, map[string]func(){
 		"pipegen": func() { os.Exit(mainCode()) },
 	})

@@ -32,7 +32,6 @@ It listens on loopback only, unless --addr names another address;
 		addr := fs.String("addr", "127.0.0.1:8080", "listen on `ADDR` (host:port; :0 picks a free port on loopback)")
 		open := fs.Bool("open", false, "open the dashboard in the browser")
 		asOf := fs.String("as-of", "", "show the dashboard as of `DATE`; default as_of in pipeline.yaml, else today")
-		echarts := fs.String("echarts", "", "serve this echarts.min.js `FILE`")
 		return func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
 				return &usageError{msg: fmt.Sprintf("serve takes no arguments, got %q", args[0]), hint: "pass the repository with --dir"}
@@ -42,10 +41,6 @@ It listens on loopback only, unless --addr names another address;
 				return err
 			}
 			if err := isRepoDir(*dir); err != nil {
-				return err
-			}
-			lib, err := echartsLibrary(e, *dir, *echarts)
-			if err != nil {
 				return err
 			}
 			listen := *addr
@@ -60,7 +55,7 @@ It listens on loopback only, unless --addr names another address;
 			repoURL := repositoryURL(p, e.getenv)
 			srv := serve.New(serve.Options{
 				Dir: *dir, AsOf: flagAsOf, Loader: e.loader,
-				Site:    site.Options{ECharts: lib, EditBase: editBase(repoURL, e.getenv), CommitBase: commitBase(repoURL)},
+				Site:    site.Options{EditBase: editBase(repoURL, e.getenv), CommitBase: commitBase(repoURL)},
 				Log:     e.stderr,
 				Color:   useColor(isTerminal(e.stderr), e.getenv),
 				Sources: sourceReader(e, *dir),

@@ -12,17 +12,12 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/pipegen/pipegen/internal/serve"
-	"github.com/pipegen/pipegen/internal/site"
 )
 
 // In Chromium: open the preview, edit a deal on disk, and watch the page
 // reload by itself with the new number; break the file and see the error;
 // fix it and see the page come back.
 func TestServeReloadsBrowser(t *testing.T) {
-	lib, err := os.ReadFile(localECharts(t))
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, log := browser(t)
 	dir := t.TempDir()
 	write := func(name, content string) {
@@ -40,7 +35,7 @@ func TestServeReloadsBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := serve.New(serve.Options{Dir: dir, Site: site.Options{ECharts: lib}})
+	srv := serve.New(serve.Options{Dir: dir})
 	sctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(sctx, ln) }()

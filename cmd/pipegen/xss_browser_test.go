@@ -33,9 +33,8 @@ func hostileRepo(t *testing.T) string {
 // In a real browser, no hostile string runs: no dialog opens, the alert
 // hook is never called, and the charts still draw.
 func TestHostileSiteInBrowser(t *testing.T) {
-	lib := localECharts(t)
 	ctx, log := browser(t)
-	srv, out := buildSite(t, hostileRepo(t), "--echarts", lib, "--as-of", "2026-11-27")
+	srv, out := buildSite(t, hostileRepo(t), "--as-of", "2026-11-27")
 	hook := `window.__xss = 0; window.alert = window.confirm = window.prompt = function () { window.__xss++; };`
 	if err := chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
 		_, err := page.AddScriptToEvaluateOnNewDocument(hook).Do(ctx)

@@ -14,7 +14,9 @@ import (
 // BenchmarkRead reads the history of a generated pipeline with two years
 // of commits (about 100 a week, some of them merges), as a build does:
 // every working file as committed, nothing cached. "cached" is the dev
-// server's read after HEAD moved, with the cache of the read before.
+// server's read after HEAD moved, with the cache of the read before;
+// "disk" a build's with the disk cache a build before it wrote (HEAD where
+// it was): the file loaded, nothing parsed.
 // cpu-s/op is the processor time of the read, git's included, and
 // git-cpu-s/op git's alone.
 func BenchmarkRead(b *testing.B) {
@@ -32,6 +34,24 @@ func BenchmarkRead(b *testing.B) {
 			c1, g1 := cpu()
 			b.ReportMetric((c1-c0).Seconds()/float64(b.N), "cpu-s/op")
 			b.ReportMetric((g1-g0).Seconds()/float64(b.N), "git-cpu-s/op")
+		})
+		b.Run(fmt.Sprintf("deals=%d/disk", n), func(b *testing.B) {
+			opt := opt
+			dir := b.TempDir()
+			opt.Cache = OpenCache(dir)
+			if _, err := Read(context.Background(), opt); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for range b.N {
+				opt.Cache = OpenCache(dir) // as a new process does
+				if _, err := Read(context.Background(), opt); err != nil {
+					b.Fatal(err)
+				}
+				if opt.Cache.parses != 0 {
+					b.Fatalf("%d versions parsed with a warm disk cache", opt.Cache.parses)
+				}
+			}
 		})
 		b.Run(fmt.Sprintf("deals=%d/cached", n), func(b *testing.B) {
 			opt := opt

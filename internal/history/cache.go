@@ -23,6 +23,7 @@ func (c *Cache) put(blob string, p parsed) {
 	}
 	c.versions[blob] = p
 	c.parses++
+	c.gen++
 }
 
 // line returns the first-parent line last read in dir, newest first; the
@@ -48,4 +49,5 @@ func (c *Cache) keepLine(dir string, line []commit) {
 		c.lines = make(map[string][]commit)
 	}
 	c.lines[dir] = line
+	c.gen++
 }

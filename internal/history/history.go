@@ -40,7 +40,8 @@ type Options struct {
 	Loader load.Loader
 	// Cache, when set, keeps parsed versions between reads by blob id,
 	// and the first-parent line last read (the dev server reads again
-	// when HEAD moves).
+	// when HEAD moves). One from OpenCache is loaded from its file before
+	// the read and written after it.
 	Cache *Cache
 }
 
@@ -107,10 +108,18 @@ type History struct {
 // so that a read after HEAD moved logs only the new commits and parses
 // only the new versions. One cache serves one Loader (a version over its
 // size limit is kept as broken). It is safe for concurrent use; the zero
-// Cache is empty and ready, and a nil *Cache keeps nothing.
+// Cache is empty and ready, and a nil *Cache keeps nothing. A Cache from
+// OpenCache also keeps what it holds on disk, between processes.
 type Cache struct {
 	mu       sync.Mutex
 	versions map[string]parsed   // by blob id
 	lines    map[string][]commit // newest first, by absolute Dir
 	parses   int                 // versions put: parsed, not taken from Current
+
+	// On disk (see OpenCache): the folder of the files, "" for none; gen
+	// counts the changes (versions put, lines kept), and files holds, by
+	// path, the gen at which each file was loaded or last written.
+	disk  string
+	gen   int
+	files map[string]int
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -22,7 +21,8 @@ import (
 // pieces as there are cores when the line is long (rev-list cuts it);
 // ls-files, to know which working files are as committed; and one
 // cat-file, which reads the versions to parse while the log goes on. With
-// a Cache, a read after HEAD moved logs only the new commits.
+// a Cache, a read after HEAD moved logs only the new commits; with one
+// from OpenCache, a rev-parse names its file.
 func Read(ctx context.Context, opt Options) (*History, error) {
 	if _, err := exec.LookPath("git"); err != nil {
 		return unusable("git is not installed", "install git: the movement since the last review is read from the repository's history"), nil
@@ -31,6 +31,13 @@ func Read(ctx context.Context, opt Options) (*History, error) {
 	head, h, err := g.check()
 	if h != nil || err != nil {
 		return h, err
+	}
+	if f := opt.Cache.open(g, opt); f != nil {
+		defer func() {
+			if ctx.Err() == nil {
+				f.save()
+			}
+		}()
 	}
 	line, found, err := g.line(opt, head)
 	if err != nil {
@@ -129,10 +136,7 @@ func Read(ctx context.Context, opt Options) (*History, error) {
 // pieces at once, and the earlier path of a renamed file is only known
 // once the newer piece has the rename.
 func (g git) line(opt Options, head string) ([]commit, map[string]parsed, error) {
-	key, err := filepath.Abs(opt.Dir)
-	if err != nil {
-		key = opt.Dir
-	}
+	key := lineKey(opt.Dir)
 	wanted := func(c change) bool { return c.status != 'D' && regular(c.mode) && isDeal(c.dst) }
 	if old := opt.Cache.line(key); old != nil {
 		if old[0].Hash == head {

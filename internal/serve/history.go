@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 	"time"
@@ -17,12 +18,15 @@ import (
 // historyCache keeps the git history between rebuilds: it is read again
 // only when HEAD moves or the last review's day changes, not on every
 // save (an edit in the working tree is "now", which the files already
-// say). Parsed file versions are kept across reads.
+// say). Parsed file versions are kept across reads, and on disk between
+// runs: the first read loads the cache file PIPEGEN_CACHE_DIR places (or
+// turns off), and each read that parsed or logged something writes it.
 type historyCache struct {
 	head   string
 	cutoff model.Date
 	h      *history.History
 	cache  *history.Cache
+	opened bool // cache was made a disk cache (or the environment said off)
 }
 
 // read returns the history for a rebuild of proj; nil when git fails (the
@@ -34,6 +38,12 @@ func (hc *historyCache) read(opt Options, proj *project.Project, mopt metrics.Op
 	day := metrics.ReviewDay(proj.Repo.Pipeline, mopt)
 	if hc.h != nil && head == hc.head && day == hc.cutoff {
 		return hc.h
+	}
+	if !hc.opened {
+		hc.opened = true
+		if dir := history.CacheDir(os.Getenv); dir != "" {
+			hc.cache = history.OpenCache(dir)
+		}
 	}
 	h, _, err := proj.LastReview(ctx, opt.Dir, mopt, history.Options{Loader: opt.Loader, Cache: hc.cache})
 	if err != nil {

@@ -216,7 +216,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p = path.Join(p, "index.html")
 	}
 	st := s.state.Load()
-	if b, ok := site.Asset(p, s.opt.Site); ok {
+	if b, ok := site.Asset(p); ok {
 		s.send(w, r, p, b)
 		return
 	}
@@ -314,7 +314,7 @@ func (s *Server) headers(w http.ResponseWriter, name string) {
 	hd.Set("Content-Type", ctype)
 	hd.Set("Cache-Control", "no-cache")
 	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Security-Policy", site.CSP(s.opt.Site)+"; frame-ancestors 'none'")
+	hd.Set("Content-Security-Policy", site.CSP+"; frame-ancestors 'none'")
 	hd.Set("Referrer-Policy", "no-referrer")
 }
 

@@ -5,8 +5,6 @@ package site
 
 import (
 	"bytes"
-	"crypto/sha512"
-	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -95,25 +93,6 @@ type Options struct {
 	// CommitBase, when set, is the address to which a commit's hash is
 	// appended for a link to it (https://github.com/acme/sales/commit/).
 	CommitBase string
-	// ECharts is the charting library to serve from assets/; when nil the
-	// pages load the pinned version from the CDN, checked by its hash.
-	ECharts []byte
-}
-
-// The charting library the pages load when no local copy is given: the
-// version go-echarts writes options for, pinned with its hash.
-const (
-	EChartsVersion   = "5.6.0"
-	EChartsCDN       = "https://cdn.jsdelivr.net/npm/echarts@" + EChartsVersion + "/dist/echarts.min.js"
-	EChartsIntegrity = "sha384-pPi0zxBAoDu6+JXW/C68UZLvBUUtU+7zonhif43rqj7pxsGyqyqzcian2Rj37Rss"
-)
-
-// PinnedECharts reports whether b is the pinned release of the charting
-// library: its SHA-384 is the integrity hash the pages check the CDN's copy
-// against.
-func PinnedECharts(b []byte) bool {
-	sum := sha512.Sum384(b)
-	return "sha384-"+base64.StdEncoding.EncodeToString(sum[:]) == EChartsIntegrity
 }
 
 // Files is a rendered site: file paths (slash-separated, relative to the
@@ -164,26 +143,18 @@ type page struct {
 	// template once per folder depth and section.
 	Header template.HTML
 	Charts bool
-	// EChartsSrc and EChartsIntegrity load the charting library.
-	EChartsSrc, EChartsIntegrity string
 	// CSP is the page's Content-Security-Policy: scripts only from the site
 	// (and the pinned CDN when the library is not local), no inline script.
 	CSP  string
 	Data any
 }
 
-// CSP returns the Content-Security-Policy of the site's pages. Chart data
-// is JSON in script elements the browser never runs; the only scripts are
-// the site's own files and, without a local copy, the pinned library at
-// its one address (not the whole CDN, which serves anyone's packages).
-// Images may come from the site and, for notes, from https addresses.
-func CSP(opt Options) string {
-	scripts := "'self'"
-	if opt.ECharts == nil {
-		scripts += " " + EChartsCDN
-	}
-	return "default-src 'none'; script-src " + scripts + "; style-src 'self' 'unsafe-inline'; img-src 'self' https:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'"
-}
+// CSP is the Content-Security-Policy of the site's pages. Chart data is
+// JSON in script elements the browser never runs; the only scripts are the
+// site's own files, the charting library among them (embedded in pipegen,
+// so no page loads anything from another address). Images may come from
+// the site and, for notes, from https addresses.
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'"
 
 // renderer draws the pages of one input. It only reads what it was made
 // with, so one renderer serves every page, on every core at once.
@@ -340,9 +311,6 @@ func (s *Site) Paths() []string {
 	for _, a := range assetNames {
 		paths = append(paths, "assets/"+a)
 	}
-	if s.opt.ECharts != nil {
-		paths = append(paths, "assets/echarts.min.js")
-	}
 	for _, d := range s.in.Details.Deals {
 		paths = append(paths, dealPath(d.ID))
 	}
@@ -406,25 +374,24 @@ func (s *Site) step(p string) func() ([]byte, error) {
 	case p == "deals.csv":
 		return func() ([]byte, error) { return dealsCSV(s.in.Details.Deals) }
 	case strings.HasPrefix(p, "assets/"):
-		if b, ok := Asset(p, s.opt); ok {
+		if b, ok := Asset(p); ok {
 			return func() ([]byte, error) { return b, nil }
 		}
 	}
 	return nil
 }
 
-// assetNames are the static files of every site, under assets/.
-var assetNames = []string{"style.css", "app.js", "favicon.svg"}
+// assetNames are the static files of every site, under assets/: the
+// charting library (built from the pinned npm packages by
+// scripts/build-charts) ships with its licences.
+var assetNames = []string{"style.css", "app.js", "favicon.svg", "echarts.min.js", "echarts.LICENSE.txt"}
 
 // Asset returns a static file of the site (p is its path, like
 // "assets/style.css"); these do not depend on the pipeline.
-func Asset(p string, opt Options) ([]byte, bool) {
+func Asset(p string) ([]byte, bool) {
 	name, ok := strings.CutPrefix(p, "assets/")
 	if !ok {
 		return nil, false
-	}
-	if name == "echarts.min.js" && opt.ECharts != nil {
-		return opt.ECharts, true
 	}
 	for _, a := range assetNames {
 		if a == name {
@@ -459,17 +426,10 @@ var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 func (rd *renderer) page(rel, title, nav string, charts bool, data any) page {
 	pg := page{
 		Title: title, Root: root(rel), Nav: nav,
-		Pipeline: rd.p, R: rd.r, Review: rd.p.Review, Footer: rd.footer, Charts: charts, Data: data, CSP: CSP(rd.opt),
+		Pipeline: rd.p, R: rd.r, Review: rd.p.Review, Footer: rd.footer, Charts: charts, Data: data, CSP: CSP,
 	}
 	if rd.opt.BaseURL != "" {
 		pg.Canonical = strings.TrimSuffix(rd.opt.BaseURL, "/") + "/" + rel
-	}
-	if charts {
-		if rd.opt.ECharts != nil {
-			pg.EChartsSrc = pg.Root + "assets/echarts.min.js"
-		} else {
-			pg.EChartsSrc, pg.EChartsIntegrity = EChartsCDN, EChartsIntegrity
-		}
 	}
 	return pg
 }

@@ -1,0 +1,46 @@
+package site
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/pipegen/pipegen/templates"
+)
+
+// The charting library the binary embeds is what scripts/build-charts
+// builds from the pinned npm packages (package-lock.json): rebuilding it
+// gives the same bytes, and the same licences.
+func TestChartsBundleIsReproducible(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "node_modules/.bin/esbuild")); err != nil {
+		t.Skip("the npm packages are not installed (npm ci): cannot rebuild the charting library")
+	}
+	out := t.TempDir()
+	cmd := exec.Command("bash", filepath.Join(root, "scripts/build-charts"), out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("scripts/build-charts: %v\n%s", err, b)
+	}
+	for _, name := range []string{"echarts.min.js", "echarts.LICENSE.txt"} {
+		built, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		embedded, err := templates.FS.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(built, embedded) {
+			t.Errorf("templates/%s is not what scripts/build-charts builds (%d bytes, embedded %d): run scripts/build-charts and commit the result", name, len(built), len(embedded))
+		}
+	}
+	// What the pages call is there.
+	if lib, _ := templates.FS.ReadFile("echarts.min.js"); !bytes.Contains(lib, []byte("var echarts=")) {
+		t.Errorf("the bundle does not define the global echarts")
+	}
+}
