@@ -4,37 +4,52 @@
 (function () {
   'use strict';
 
-  var dark = window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches;
+  var scheme = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
 
+  // charts draws every chart of the page from its JSON block, in the
+  // colour scheme the reader's system uses, and draws them again when it
+  // changes (a phone switching to dark mode at dusk).
   function charts() {
     var blocks = document.querySelectorAll('script[type="application/json"][data-chart]');
     if (!blocks.length) return;
     var failed = typeof window.echarts === 'undefined';
     var instances = [];
-    blocks.forEach(function (block) {
-      var el = document.getElementById(block.getAttribute('data-chart'));
-      if (!el) return;
-      if (failed) {
-        el.classList.add('failed');
-        el.querySelector('.chart-note').textContent =
-          'The charting library did not load, so this chart cannot be drawn; the numbers are in the table below.';
-        return;
-      }
-      var options;
-      try {
-        options = JSON.parse(block.textContent);
-      } catch (e) {
-        el.classList.add('failed');
-        return;
-      }
-      categoryLabels(options, el.clientWidth < 480);
-      el.textContent = '';
-      var chart = window.echarts.init(el, dark ? 'dark' : null, { renderer: 'canvas' });
-      if (dark) options.backgroundColor = 'transparent';
-      chart.setOption(options);
-      el.setAttribute('data-rendered', 'true');
-      instances.push(chart);
-    });
+    function draw() {
+      var dark = !!(scheme && scheme.matches);
+      instances.forEach(function (c) { c.dispose(); });
+      instances = [];
+      blocks.forEach(function (block) {
+        var el = document.getElementById(block.getAttribute('data-chart'));
+        if (!el) return;
+        if (failed) {
+          el.classList.add('failed');
+          el.querySelector('.chart-note').textContent =
+            'The charting library did not load, so this chart cannot be drawn; the numbers are in the table below.';
+          return;
+        }
+        var options;
+        try {
+          options = JSON.parse(block.textContent);
+        } catch (e) {
+          el.classList.add('failed');
+          return;
+        }
+        categoryLabels(options, el.clientWidth < 480);
+        el.textContent = '';
+        var chart = window.echarts.init(el, dark ? 'dark' : null, { renderer: 'canvas' });
+        if (dark) options.backgroundColor = 'transparent';
+        chart.setOption(options);
+        el.setAttribute('data-rendered', 'true');
+        el.setAttribute('data-theme', dark ? 'dark' : 'light');
+        instances.push(chart);
+      });
+    }
+    draw();
+    if (scheme && !failed) {
+      var redraw = function () { draw(); };
+      if (scheme.addEventListener) scheme.addEventListener('change', redraw);
+      else if (scheme.addListener) scheme.addListener(redraw);
+    }
     var pending = null;
     window.addEventListener('resize', function () {
       clearTimeout(pending);

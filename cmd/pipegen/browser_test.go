@@ -159,9 +159,16 @@ func TestDemoSiteInBrowser(t *testing.T) {
 	}
 	screenshot(t, ctx, shots, "index-desktop", 1400)
 	screenshot(t, ctx, shots, "index-phone", 390)
+	// Switching the system to dark mode redraws every chart in the dark
+	// theme, without a reload.
 	dark := emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}})
-	if err := chromedp.Run(ctx, dark); err != nil {
+	var darkCharts int
+	if err := chromedp.Run(ctx, dark, chromedp.Sleep(300*time.Millisecond),
+		chromedp.Evaluate(`document.querySelectorAll('.chart[data-theme="dark"] canvas').length`, &darkCharts)); err != nil {
 		t.Fatal(err)
+	}
+	if darkCharts != blocks {
+		t.Errorf("dark mode: %d of %d charts redrawn in the dark theme", darkCharts, blocks)
 	}
 	screenshot(t, ctx, shots, "index-dark", 1400)
 	if err := chromedp.Run(ctx, emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "light"}})); err != nil {

@@ -57,6 +57,9 @@ func TestPagePolicies(t *testing.T) {
 		if strings.Contains(string(b), "https://cdn.") || strings.Contains(string(b), "integrity=") {
 			t.Errorf("%s loads something from a CDN", p)
 		}
+		if strings.HasSuffix(p, ".html") && !strings.Contains(string(b), `<meta name="description" content="`) {
+			t.Errorf("%s has no description", p)
+		}
 	}
 	for p, b := range files {
 		if strings.HasSuffix(p, ".html") && !strings.Contains(string(b), `<meta name="referrer" content="no-referrer">`) {
