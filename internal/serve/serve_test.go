@@ -2,6 +2,8 @@ package serve
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -484,5 +486,50 @@ func TestReferrerPolicy(t *testing.T) {
 	resp.Body.Close()
 	if got := resp.Header.Get("Referrer-Policy"); got != "no-referrer" {
 		t.Errorf("Referrer-Policy = %q, want no-referrer", got)
+	}
+}
+
+// Text responses are sent compressed to a browser that accepts gzip, with
+// their own tag and Vary: Accept-Encoding; a client that does not, or that
+// refuses gzip with q=0, gets them as they are.
+func TestCompressedResponses(t *testing.T) {
+	p := startPreview(t, map[string]string{"pipeline.yaml": testPipeline, "deals/acme.yaml": dealYAML("Acme", 1000)})
+	get := func(path, accept string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", p.url+path, nil)
+		if accept != "" {
+			req.Header.Set("Accept-Encoding", accept)
+		}
+		resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	for _, path := range []string{"/index.html", "/assets/echarts.min.js", "/metrics.json"} {
+		plainResp, plain := get(path, "")
+		gzResp, gz := get(path, "br, gzip;q=0.8")
+		if plainResp.Header.Get("Content-Encoding") != "" || !strings.Contains(plainResp.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("%s without gzip: encoding %q, vary %q", path, plainResp.Header.Get("Content-Encoding"), plainResp.Header.Get("Vary"))
+		}
+		if gzResp.Header.Get("Content-Encoding") != "gzip" || gzResp.Header.Get("ETag") == plainResp.Header.Get("ETag") {
+			t.Fatalf("%s with gzip: encoding %q, tags %q and %q", path, gzResp.Header.Get("Content-Encoding"), gzResp.Header.Get("ETag"), plainResp.Header.Get("ETag"))
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(gz))
+		if err != nil {
+			t.Fatal(err)
+		}
+		unzipped, _ := io.ReadAll(zr)
+		if path != "/index.html" && !bytes.Equal(unzipped, plain) || len(gz) >= len(plain) {
+			t.Errorf("%s: %d bytes compressed to %d, and they unzip to %d bytes", path, len(plain), len(gz), len(unzipped))
+		}
+		if path == "/index.html" && !bytes.Contains(unzipped, []byte("Pipeline overview")) {
+			t.Errorf("index.html compressed is not the page")
+		}
+	}
+	if resp, _ := get("/index.html", "gzip;q=0"); resp.Header.Get("Content-Encoding") != "" {
+		t.Errorf("gzip;q=0 got a compressed page")
 	}
 }
