@@ -14,11 +14,10 @@ import (
 	"github.com/pipegen/pipegen/internal/model"
 )
 
-// flowRow is one step of the movement: its name, deals and value, and the
-// sign it takes in the sum (+1 added, -1 taken away, 0 a total).
+// flowRow is one step of the movement: its name, deals and value ("—"
+// when git history is needed to know it).
 type flowRow struct {
-	Key, Name, Deals, Value string
-	Known                   bool
+	Name, Deals, Value string
 }
 
 // moveRow is an owner's part of the movement.
@@ -80,20 +79,20 @@ func (rd *renderer) review() ([]byte, error) {
 		}
 	}
 	m := r.Movement
-	flow := func(key, name string, f *metrics.Flow) flowRow {
+	flow := func(name string, f *metrics.Flow) flowRow {
 		if f == nil {
-			return flowRow{Key: key, Name: name, Deals: format.None, Value: format.None}
+			return flowRow{Name: name, Deals: format.None, Value: format.None}
 		}
-		return flowRow{Key: key, Name: name, Deals: format.Int(f.Deals), Value: rd.money(f.Value), Known: true}
+		return flowRow{Name: name, Deals: format.Int(f.Deals), Value: rd.money(f.Value)}
 	}
 	data.Flows = []flowRow{
-		flow("movement", "Open at the last review", &m.Start),
-		flow("movement", "Added", &m.Added),
-		flow("movement", "Increased", m.Increased),
-		flow("movement", "Decreased", m.Decreased),
-		flow("movement", "Won", &m.Won),
-		flow("movement", "Lost", &m.Lost),
-		flow("movement", "Open now", &m.End),
+		flow("Open at the last review", &m.Start),
+		flow("Added", &m.Added),
+		flow("Increased", m.Increased),
+		flow("Decreased", m.Decreased),
+		flow("Won", &m.Won),
+		flow("Lost", &m.Lost),
+		flow("Open now", &m.End),
 	}
 	data.Waterfall = waterfallChart("chart_waterfall", m, rd.cur)
 	for _, o := range r.MovementByOwner {

@@ -148,9 +148,9 @@ type stepRow struct {
 	Href, Title, Owner, OwnerHref, Stage, Step, Due, Days, Value string
 }
 
-// stepLists are the open deals with no next step and those whose next step
-// is overdue, at most listLimit of each, for the page at p; only the deals
-// of owners that keep, when set.
+// stepLists are the open deals of a report with no next step and those
+// whose next step is overdue, at most listLimit of each, as the page at p
+// links to them.
 type stepLists struct {
 	Root                 string
 	AsOf                 model.Date
