@@ -162,6 +162,9 @@ func TestWriteVersion(t *testing.T) {
 			if !strings.Contains(string(b), "fetch-depth: 0") {
 				t.Errorf("%s checks out a shallow clone: the movement since the last review needs the history", name)
 			}
+			if strings.HasSuffix(name, "pages.yml") && (!strings.Contains(string(b), "uses: actions/cache@v4") || !strings.Contains(string(b), "PIPEGEN_CACHE_DIR: ${{ runner.temp }}/pipegen-cache")) {
+				t.Errorf("%s does not keep pipegen's history cache between builds", name)
+			}
 			if !strings.Contains(string(b), `go install "github.com/pipegen/pipegen/cmd/pipegen@${PIPEGEN_VERSION}"`) {
 				t.Errorf("Write(Version: %q): %s does not install pipegen at PIPEGEN_VERSION", tt.version, name)
 			}
