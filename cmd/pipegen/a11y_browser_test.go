@@ -1,0 +1,112 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// axeSource is axe-core from npm (npm ci), which the accessibility test
+// runs in each page.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("node_modules/axe-core is missing; .ci/run runs npm ci")
+		}
+		t.Skip("skipping: run npm ci for node_modules/axe-core")
+	}
+	return string(b)
+}
+
+// axeViolation is one failed rule on a page, with the elements that fail.
+type axeViolation struct {
+	ID    string `json:"id"`
+	Nodes []struct {
+		Target []any  `json:"target"`
+		HTML   string `json:"html"`
+		Any    []struct {
+			Data struct {
+				Fg    string  `json:"fgColor"`
+				Bg    string  `json:"bgColor"`
+				Ratio float64 `json:"contrastRatio"`
+			} `json:"data"`
+		} `json:"any"`
+	} `json:"nodes"`
+}
+
+// Every page type of the demo passes axe-core's WCAG 2.1 A and AA rules, in
+// light and dark, on a desktop and on a phone.
+func TestAccessibility(t *testing.T) {
+	axe := axeSource(t)
+	ctx, log := browser(t)
+	srv, _ := buildSite(t, "../..")
+	pages := []string{"index.html", "deals.html", "deals/bellwether-tools.html", "owners.html", "owners/sofia.html", "teams/emea.html", "stages.html", "review.html", "metrics.html"}
+	found := map[string][]string{}
+	for _, scheme := range []string{"light", "dark"} {
+		for _, width := range []int64{1440, 390} {
+			media := emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}})
+			for _, p := range pages {
+				var raw string
+				err := chromedp.Run(ctx, chromedp.EmulateViewport(width, 900), media,
+					chromedp.Navigate(srv.URL+"/"+p),
+					chromedp.WaitReady("body", chromedp.ByQuery),
+					chromedp.Sleep(400*time.Millisecond),
+					chromedp.Evaluate(axe, nil),
+					chromedp.Evaluate(`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}).then(r => JSON.stringify(r.violations))`, &raw,
+						func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }),
+				)
+				if err != nil {
+					t.Fatalf("%s: %v", p, err)
+				}
+				var vs []axeViolation
+				if err := json.Unmarshal([]byte(raw), &vs); err != nil {
+					t.Fatal(err)
+				}
+				for _, v := range vs {
+					for _, n := range v.Nodes {
+						what := fmt.Sprintf("%s %s %d: %v %.120s", p, scheme, width, n.Target, n.HTML)
+						if v.ID == "color-contrast" && len(n.Any) > 0 {
+							d := n.Any[0].Data
+							what = fmt.Sprintf("%s on %s is %.2f:1 — %s", d.Fg, d.Bg, d.Ratio, what)
+						}
+						found[v.ID] = append(found[v.ID], what)
+					}
+				}
+			}
+		}
+	}
+	log.take(ctx)
+	ids := make([]string, 0, len(found))
+	for id := range found {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		// One example of each different failure (for contrast: each pair of
+		// colours).
+		seen := map[string]bool{}
+		var examples []string
+		for _, f := range found[id] {
+			key, _, _ := strings.Cut(f, " — ")
+			if id != "color-contrast" {
+				key = f
+			}
+			if !seen[key] {
+				seen[key] = true
+				examples = append(examples, f)
+			}
+		}
+		t.Errorf("axe %s: %d elements, e.g.\n  %s", id, len(found[id]), strings.Join(examples[:min(12, len(examples))], "\n  "))
+	}
+}
