@@ -46,7 +46,8 @@ type axeViolation struct {
 }
 
 // Every page type of the demo passes axe-core's WCAG 2.1 A and AA rules, in
-// light and dark, on a desktop and on a phone.
+// light and dark, on a desktop and on a phone; no page scrolls sideways,
+// and none logs an error or fails to load a file.
 func TestAccessibility(t *testing.T) {
 	axe := axeSource(t)
 	ctx, log := browser(t)
@@ -58,16 +59,24 @@ func TestAccessibility(t *testing.T) {
 			media := emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}})
 			for _, p := range pages {
 				var raw string
+				var overflow int
 				err := chromedp.Run(ctx, chromedp.EmulateViewport(width, 900), media,
 					chromedp.Navigate(srv.URL+"/"+p),
 					chromedp.WaitReady("body", chromedp.ByQuery),
 					chromedp.Sleep(400*time.Millisecond),
+					chromedp.Evaluate(`document.documentElement.scrollWidth - window.innerWidth`, &overflow),
 					chromedp.Evaluate(axe, nil),
 					chromedp.Evaluate(`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}).then(r => JSON.stringify(r.violations))`, &raw,
 						func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }),
 				)
 				if err != nil {
 					t.Fatalf("%s: %v", p, err)
+				}
+				if overflow > 0 {
+					t.Errorf("%s %s %d px: the page scrolls sideways by %d px", p, scheme, width, overflow)
+				}
+				if ev := log.take(ctx); len(ev) > 0 {
+					t.Errorf("%s %s %d px: %v", p, scheme, width, ev)
 				}
 				var vs []axeViolation
 				if err := json.Unmarshal([]byte(raw), &vs); err != nil {
@@ -86,7 +95,6 @@ func TestAccessibility(t *testing.T) {
 			}
 		}
 	}
-	log.take(ctx)
 	ids := make([]string, 0, len(found))
 	for id := range found {
 		ids = append(ids, id)
