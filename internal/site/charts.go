@@ -49,6 +49,12 @@ func baseOpts(legend bool) []charts.GlobalOpts {
 	}
 }
 
+// countAxis ticks a value axis of counts at whole numbers: a chart of
+// deals never reads 0.2, 0.4….
+func countAxis() charts.GlobalOpts {
+	return charts.WithYAxisOpts(opts.YAxis{Type: "value", MinInterval: 1})
+}
+
 // units turns cents into currency units for a chart axis.
 func units(m model.Money) float64 { return m.Float() }
 
@@ -226,7 +232,7 @@ func (rd *renderer) targetChart(id string, targets []metrics.Target, keep func(m
 
 func trendChart(id string, months []metrics.Month) chart {
 	b := charts.NewBar()
-	b.SetGlobalOptions(baseOpts(true)...)
+	b.SetGlobalOptions(append(baseOpts(true), countAxis())...)
 	var names []string
 	var won, lost []opts.BarData
 	var created []opts.LineData
@@ -276,7 +282,7 @@ const topN = 8
 
 func sourceChart(id string, sources []metrics.Source) chart {
 	b := charts.NewBar()
-	b.SetGlobalOptions(baseOpts(true)...)
+	b.SetGlobalOptions(append(baseOpts(true), countAxis())...)
 	var names []string
 	var leads, won []opts.BarData
 	if len(sources) > topN {
