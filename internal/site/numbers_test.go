@@ -152,3 +152,18 @@ func TestCountAxesAreWhole(t *testing.T) {
 		}
 	}
 }
+
+// An owner's page does not repeat the owner in every row of its deals
+// table; the deals table and a team's page show it.
+func TestOwnerColumn(t *testing.T) {
+	files, _ := build(t, pipeline, deals, Options{})
+	const th = `<th scope="col" data-type="text">Owner</th>`
+	for page, want := range map[string]bool{"deals.html": true, "teams/emea.html": true, "owners/ann.html": false} {
+		if got := strings.Contains(string(files[page]), th); got != want {
+			t.Errorf("%s shows the owner column: %v, want %v", page, got, want)
+		}
+	}
+	if !strings.Contains(string(files["deals/acme.html"]), `<a href="../deals.html">Deals</a> / Acme — analytics</p>`) {
+		t.Errorf("a deal's breadcrumb does not name the deal by its title")
+	}
+}

@@ -291,11 +291,12 @@ func (rd *renderer) rowsByID() map[string]*metrics.DealRow {
 
 // dealTable is the data of the "dealtable" template.
 type dealTable struct {
-	// Pushes shows the push-count column (with git history).
-	Pushes bool
-	Rows   []dealTableRow
-	Owners []struct{ ID, Name string }
-	Stages []struct{ ID, Name string }
+	// Pushes shows the push-count column (with git history); OneOwner
+	// leaves out the owner column of a table of one owner's deals.
+	Pushes, OneOwner bool
+	Rows             []dealTableRow
+	Owners           []struct{ ID, Name string }
+	Stages           []struct{ ID, Name string }
 }
 
 type dealTableRow struct {
@@ -509,6 +510,7 @@ func (rd *renderer) groupPage(p string, data groupPage, r *metrics.Report, in fu
 	data.Targets, data.CurrentTargets = rd.targetChart("chart_group_targets", r.Targets, func(metrics.Target) bool { return true })
 	data.Steps = rd.stepLists(p, r)
 	data.Deals = rd.dealTable(p, deals)
+	data.Deals.OneOwner = data.Kind == "owner"
 	return rd.render(p, "owner", data.Name, "owners", true, data)
 }
 
