@@ -118,3 +118,31 @@ func TestAccessibility(t *testing.T) {
 		t.Errorf("axe %s: %d elements, e.g.\n  %s", id, len(found[id]), strings.Join(examples[:min(12, len(examples))], "\n  "))
 	}
 }
+
+// Without JavaScript the pages hold their numbers in tables: no chart
+// leaves an empty box and no page tells the reader to click to sort.
+func TestPagesWithoutJavaScript(t *testing.T) {
+	ctx, _ := browser(t)
+	srv, _ := buildSite(t, "../..")
+	var boxes, shownBoxes int
+	var sub string
+	err := chromedp.Run(ctx,
+		emulation.SetScriptExecutionDisabled(true),
+		chromedp.Navigate(srv.URL+"/index.html"),
+		chromedp.WaitReady("body", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll('.chart-box').length`, &boxes),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll('.chart-box')).filter(e => e.offsetHeight > 0).length`, &shownBoxes),
+		chromedp.Navigate(srv.URL+"/deals.html"),
+		chromedp.WaitReady("body", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('.page-head .sub').innerText`, &sub),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if boxes == 0 || shownBoxes != 0 {
+		t.Errorf("without JavaScript %d of %d chart boxes take room", shownBoxes, boxes)
+	}
+	if strings.Contains(sub, "Click") {
+		t.Errorf("without JavaScript the deals page says %q", sub)
+	}
+}
