@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the page templates (*.html) and the static assets (*.css, *.js).
 //
-//go:embed *.html *.css *.js *.svg *.txt
+//go:embed *.html *.css *.js *.svg
 var FS embed.FS

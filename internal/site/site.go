@@ -383,8 +383,22 @@ func (s *Site) step(p string) func() ([]byte, error) {
 
 // assetNames are the static files of every site, under assets/: the
 // charting library (built from the pinned npm packages by
-// scripts/build-charts) ships with its licences.
-var assetNames = []string{"style.css", "app.js", "favicon.svg", "echarts.min.js", "echarts.LICENSE.txt"}
+// scripts/build-charts) ships with its licences beside it.
+var assetNames = []string{"style.css", "app.js", "favicon.svg", "echarts.min.js", chartsLicence}
+
+// chartsLicence is the file of the charting library's licences: the
+// comment the library opens with.
+const chartsLicence = "echarts.LICENSE.txt"
+
+// licenceOf returns the leading comment of a bundle, without its markers.
+func licenceOf(bundle []byte) ([]byte, bool) {
+	rest, ok := bytes.CutPrefix(bundle, []byte("/*\n"))
+	if !ok {
+		return nil, false
+	}
+	text, _, ok := bytes.Cut(rest, []byte("\n*/\n"))
+	return text, ok
+}
 
 // Asset returns a static file of the site (p is its path, like
 // "assets/style.css"); these do not depend on the pipeline.
@@ -392,6 +406,13 @@ func Asset(p string) ([]byte, bool) {
 	name, ok := strings.CutPrefix(p, "assets/")
 	if !ok {
 		return nil, false
+	}
+	if name == chartsLicence {
+		b, err := fs.ReadFile(templates.FS, "echarts.min.js")
+		if err != nil {
+			return nil, false
+		}
+		return licenceOf(b)
 	}
 	for _, a := range assetNames {
 		if a == name {
