@@ -80,3 +80,26 @@ func TestEditLinkEscapesThePath(t *testing.T) {
 		t.Errorf("the edit link of deals/a#b.yaml is wrong:\n%.3000s", page)
 	}
 }
+
+// Team names are free text: each team gets its own page under teams/, a
+// readable name that no text can turn into a path elsewhere, and teams
+// whose names meet ("EMEA" and "emea") are told apart.
+func TestTeamPaths(t *testing.T) {
+	teams := []string{"North America", "EMEA", "emea", "../../index", "a/b", "", "   ", strings.Repeat("x", 400)}
+	paths := teamPaths(teams)
+	seen := map[string]string{}
+	for _, team := range teams {
+		p := paths[team]
+		name, ok := strings.CutPrefix(p, "teams/")
+		if !ok || !strings.HasSuffix(name, ".html") || strings.ContainsAny(name, `/\`) || strings.Contains(name, "..") || len(name) > 255 {
+			t.Errorf("team %q → %q", team, p)
+		}
+		if other, dup := seen[p]; dup {
+			t.Errorf("teams %q and %q share %s", team, other, p)
+		}
+		seen[p] = team
+	}
+	if paths["North America"] != "teams/north-america.html" {
+		t.Errorf("North America → %s", paths["North America"])
+	}
+}
