@@ -34,6 +34,11 @@ type HistoryOptions struct {
 	// whose first parent is the main line. Zero means 10; a negative value
 	// means no merges.
 	MergeEvery int
+	// Versions, when positive, keeps at most that many versions of each
+	// deal's file: its first and last and others evenly spaced between;
+	// the changes of the others come with the next version kept. Zero
+	// keeps every version (about six a deal over two years).
+	Versions int
 }
 
 func (o HistoryOptions) withDefaults() (HistoryOptions, error) {
@@ -134,12 +139,14 @@ func historyDays(opt HistoryOptions) (model.Date, []model.Date) {
 
 // BenchHistoryRepo writes the repository with history that benchmarks
 // measure — n deals over months months up to BenchEnd, seed 1, the
-// default commits a week and merges — into a temporary folder of tb, and
-// returns the folder.
-func BenchHistoryRepo(tb testing.TB, n, months int) string {
+// default commits a week and merges, at most versions versions of each
+// file (0: every change) — into a temporary folder of tb, and returns the
+// folder.
+func BenchHistoryRepo(tb testing.TB, n, months, versions int) string {
 	tb.Helper()
 	dir := tb.TempDir()
-	if err := WriteHistory(context.Background(), dir, HistoryOptions{Options: Options{Seed: 1, Deals: n, End: BenchEnd, Months: months}}); err != nil {
+	opt := HistoryOptions{Options: Options{Seed: 1, Deals: n, End: BenchEnd, Months: months}, Versions: versions}
+	if err := WriteHistory(context.Background(), dir, opt); err != nil {
 		tb.Fatal(err)
 	}
 	return dir
@@ -581,6 +588,39 @@ func simulate(opt HistoryOptions, i int, days []model.Date) []touch {
 	return out
 }
 
+// thin keeps at most n of a deal's changes (all when n ≤ 0): the first,
+// the last and others evenly spaced. A kept change that follows dropped
+// ones carries their changes, its file's content being whole; a rename
+// among them makes it a rename from the last path kept.
+func thin(ts []touch, n int) []touch {
+	if n <= 0 || len(ts) <= n {
+		return ts
+	}
+	if n == 1 {
+		n = 2 // the first version creates the file, the last is HEAD's
+		if len(ts) <= n {
+			return ts
+		}
+	}
+	out := make([]touch, 0, n)
+	from := 0
+	for j := range n {
+		k := j * (len(ts) - 1) / (n - 1)
+		t := ts[k]
+		var what []string
+		for _, d := range ts[from : k+1] {
+			what = append(what, d.what)
+		}
+		t.what, from = strings.Join(what, "; "), k+1
+		t.oldPath = ""
+		if prev := len(out) - 1; prev >= 0 && out[prev].path != t.path {
+			t.oldPath = out[prev].path
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
 // branchRef is the ref that branch commits are written to; it is deleted
 // once the stream is imported.
 const branchRef = "refs/heads/pipegen-branch"
@@ -688,7 +728,7 @@ func (s *streamer) write(ctx context.Context, start model.Date, days []model.Dat
 				return err
 			}
 		}
-		for _, t := range simulate(s.opt, i, days) {
+		for _, t := range thin(simulate(s.opt, i, days), s.opt.Versions) {
 			t.mark = s.next()
 			s.stats.blobs++
 			fmt.Fprintf(s.w, "blob\nmark :%d\n", t.mark)

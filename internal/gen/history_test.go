@@ -365,3 +365,53 @@ func BenchmarkWriteHistory(b *testing.B) {
 	blobs := strings.Count(runGit(b, dir, "", "cat-file", "--batch-all-objects", "--batch-check=%(objecttype)"), "blob\n")
 	b.ReportMetric(float64(blobs), "blobs")
 }
+
+// With Versions, each deal file has at most that many versions, the last
+// of them the deal's final state; renames among the versions left out
+// still move the file, and the repository still checks clean.
+func TestWriteHistoryVersions(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	all := HistoryOptions{Options: Options{Seed: 11, Deals: 300, End: BenchEnd, Months: 6}, CommitsPerWeek: 40}
+	thinned := all
+	thinned.Versions = 2
+	dirs := map[int]string{}
+	for _, opt := range []HistoryOptions{all, thinned} {
+		dir := t.TempDir()
+		if err := WriteHistory(context.Background(), dir, opt); err != nil {
+			t.Fatal(err)
+		}
+		testHistoryChecks(t, dir, opt)
+		dirs[opt.Versions] = dir
+	}
+	count := func(dir string) (map[string]int, int) {
+		out := runGit(t, dir, "", "log", "--first-parent", "--diff-merges=first-parent", "--no-renames", "--format=", "--name-status", "--", "deals/")
+		n, total := map[string]int{}, 0
+		for l := range strings.Lines(out) {
+			if f := strings.Fields(l); len(f) == 2 && f[0] != "D" {
+				n[f[1]]++
+				total++
+			}
+		}
+		return n, total
+	}
+	per, total := count(dirs[2])
+	for f, n := range per {
+		if n > 2 {
+			t.Errorf("%s has %d versions, want at most 2", f, n)
+		}
+	}
+	_, totalAll := count(dirs[0])
+	if total >= totalAll/2 || total < all.Deals {
+		t.Errorf("%d versions with Versions 2, %d without, for %d deals", total, totalAll, all.Deals)
+	}
+	// The final files are the same: only the versions between are left out.
+	heads := [2]string{}
+	for i, v := range []int{0, 2} {
+		heads[i] = runGit(t, dirs[v], "", "rev-parse", "HEAD:deals")
+	}
+	if heads[0] != heads[1] {
+		t.Errorf("the deals folder at HEAD differs: %s against %s", heads[0], heads[1])
+	}
+}

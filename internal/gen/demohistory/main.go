@@ -40,6 +40,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	months := fs.Int("months", 12, "`N` months of history, up to --end")
 	end := fs.String("end", "2026-11-27", "the last day of the history, `DATE`, pinned as as_of in pipeline.yaml")
 	seed := fs.Uint64("seed", 1, "the random `SEED`: the same seed writes the same repository")
+	versions := fs.Int("versions", 0, "keep at most `N` versions of each deal's file (0: every change is a version)")
 	perWeek := fs.Int("commits-per-week", 100, "about `N` commits a week on the main line, when there is enough to commit")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -54,8 +55,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "demohistory: --end: %v\n", err)
 		return 2
 	}
-	if *deals < 1 || *months < 1 || *perWeek < 1 {
-		fmt.Fprintln(stderr, "demohistory: --deals, --months and --commits-per-week are 1 or more")
+	if *deals < 1 || *months < 1 || *perWeek < 1 || *versions < 0 {
+		fmt.Fprintln(stderr, "demohistory: --deals, --months and --commits-per-week are 1 or more, --versions 0 or more")
 		return 2
 	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
@@ -66,6 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	opt := gen.HistoryOptions{
 		Options:        gen.Options{Seed: *seed, Deals: *deals, End: endDate, Months: *months},
 		CommitsPerWeek: *perWeek,
+		Versions:       *versions,
 	}
 	if err := gen.WriteHistory(ctx, dir, opt); err != nil {
 		fmt.Fprintf(stderr, "demohistory: %v\n", err)
