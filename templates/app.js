@@ -35,6 +35,7 @@
           return;
         }
         categoryLabels(options, el.clientWidth < 480);
+        valueLabels(options, getComputedStyle(el).color, el.clientWidth < 480);
         el.textContent = '';
         var chart = window.echarts.init(el, dark ? 'dark' : null, { renderer: 'canvas' });
         if (dark) options.backgroundColor = 'transparent';
@@ -59,17 +60,27 @@
     });
   }
 
-  // categoryLabels shows every category label (stage names, months), and
-  // tilts them on a small screen so that they do not overlap.
+  // categoryLabels shows every category label (stage names, months): on a
+  // small screen, months tilt so that they do not overlap, and names down
+  // the left of bars across wrap within a third of the width.
   function categoryLabels(options, narrow) {
-    var axes = [].concat(options.xAxis || []);
-    axes.forEach(function (axis) {
-      if (axis && (axis.type === 'category' || (!axis.type && axis.data))) {
-        var label = { interval: 0 };
-        if (narrow) { label.rotate = 35; label.fontSize = 10; }
-        axis.axisLabel = Object.assign({}, axis.axisLabel, label);
-      }
+    [].concat(options.xAxis || [], options.yAxis || []).forEach(function (axis) {
+      if (!axis || axis.type !== 'category') return;
+      var label = { interval: 0 };
+      var across = options.yAxis && [].concat(options.yAxis).indexOf(axis) >= 0;
+      if (narrow && across) { label.width = 84; label.overflow = 'break'; label.fontSize = 11; label.lineHeight = 13; }
+      if (narrow && !across) { label.rotate = 40; label.fontSize = 10; }
+      axis.axisLabel = Object.assign({}, axis.axisLabel, label);
     });
+  }
+
+  // valueLabels writes the values at the bars' ends in the page's text
+  // colour, which has the contrast of text in both themes.
+  function valueLabels(options, color, narrow) {
+    [].concat(options.series || []).forEach(function (s) {
+      s.label = Object.assign({}, s.label, { color: color, fontSize: narrow ? 11 : 12 });
+    });
+    if (narrow && options.grid && options.grid.right > 16) options.grid.right = Math.round(options.grid.right * 0.92);
   }
 
   function cellValue(row, index, type) {

@@ -3,8 +3,8 @@ package site
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -17,142 +17,281 @@ import (
 // chart is one chart on a page: a container with a fixed id and the
 // chart's options, which html/template escapes into a JSON block that the
 // page's script reads. Options never reach the page as code.
+//
+// Every chart is drawn with bars only, which keeps the charting library the
+// site loads small: bars across, one row (or group of rows) per category,
+// each bar's value written at its end, so no value axis is needed; a count
+// by month stands up, over an axis of whole numbers. The legend is HTML
+// beside the chart, and a chart with nothing to draw is a sentence.
 type chart struct {
-	ID      string // [A-Za-z0-9_] only: it is also used as an element id
-	Label   string // what the chart shows, for screen readers and the no-JS note
-	Height  int
+	ID     string // [A-Za-z0-9_] only: it is also used as an element id
+	Label  string // what the chart shows, for screen readers and the no-JS note
+	Title  string // a heading over the chart, when its section has several
+	Height int
+	Legend []legendItem
+	// Empty, when set, is shown instead of the chart: it has nothing to
+	// draw, and says so.
+	Empty   string
 	Options map[string]any
 }
 
-// palette is the series colours, readable on light and dark backgrounds.
-var palette = []string{"#3d5afe", "#00bfa5", "#ff9100", "#e91e63", "#7c4dff", "#8d6e63", "#26a69a", "#ffca28"}
+// legendItem is a series of a chart, named beside its colour.
+type legendItem struct{ Name, Colour string }
 
-// echartsOptions finishes a go-echarts chart into plain options.
-func echartsOptions(c interface {
+// Colours of meanings: each means the same on every chart. They are bars,
+// not text, and keep 3:1 against the page's surface in light and dark
+// (WCAG's contrast for graphics); their values are written beside them in
+// the text colour.
+const (
+	colourOpen     = "#5b74ff" // the open pipeline
+	colourNew      = "#9b6bff" // created, added, grown
+	colourWon      = "#12a17c"
+	colourLost     = "#e0484f"
+	colourForecast = "#c27c00" // forecast categories and weighted values
+	colourTarget   = "#7b8798" // targets and limits: what is aimed at
+	colourLess     = "#d66b9b" // value taken away, other than by a close
+)
+
+// barSeries is one series of a bar chart: a value for each category and
+// the words written at the end of its bar (nil for no bar).
+type barSeries struct {
+	name   string
+	colour string
+	values []any    // float64 or int; nil for no bar
+	labels []string // "" for no label
+	// colours, when set, colours each bar on its own (a bar per meaning).
+	colours []string
+}
+
+// fontFamily is the page's font, for the charts' text.
+const fontFamily = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
+
+// finish turns a go-echarts chart into plain options.
+func finish(c interface {
 	Validate()
 	JSON() map[string]interface{}
 }) map[string]any {
 	c.Validate()
 	o := c.JSON()
-	o["color"] = palette
-	o["textStyle"] = map[string]any{"fontFamily": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"}
+	o["textStyle"] = map[string]any{"fontFamily": fontFamily}
 	o["animationDuration"] = 400
-	delete(o, "toolbox")
+	for _, k := range []string{"toolbox", "legend", "tooltip", "title", "color"} {
+		delete(o, k)
+	}
 	return o
 }
 
-func baseOpts(legend bool) []charts.GlobalOpts {
-	return []charts.GlobalOpts{
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Top: "0"}),
-		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", Top: "40", Bottom: "3%", ContainLabel: opts.Bool(true)}),
+// addBars adds series to b, each bar with its label at its end (pos is
+// "right" for bars across, "top" for bars that stand up).
+func addBars(b *charts.Bar, pos string, series []barSeries, extra ...charts.SeriesOpts) {
+	for _, s := range series {
+		data := make([]opts.BarData, len(s.values))
+		for i, v := range s.values {
+			data[i] = opts.BarData{Value: v}
+			if i < len(s.labels) && s.labels[i] != "" {
+				data[i].Label = &opts.Label{Show: opts.Bool(true), Position: pos, Formatter: labelText(s.labels[i])}
+			}
+			if i < len(s.colours) {
+				data[i].ItemStyle = &opts.ItemStyle{Color: s.colours[i]}
+			}
+		}
+		b.AddSeries(s.name, data, append([]charts.SeriesOpts{charts.WithItemStyleOpts(opts.ItemStyle{Color: s.colour})}, extra...)...)
 	}
 }
 
-// countAxis ticks a value axis of counts at whole numbers: a chart of
-// deals never reads 0.2, 0.4….
-func countAxis() charts.GlobalOpts {
-	return charts.WithYAxisOpts(opts.YAxis{Type: "value", MinInterval: 1})
+// labelText makes words safe as an ECharts label formatter, which reads
+// {a}, {b}, {c} and {style|text} as placeholders.
+func labelText(s string) string {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		switch r {
+		case '{':
+			r = '('
+		case '}':
+			r = ')'
+		}
+		out = append(out, r)
+	}
+	return string(out)
 }
 
-// units turns cents into currency units for a chart axis.
+// acrossChart draws bars across: categories down the left in order from
+// the top, a bar per series in each, and each value at its bar's end.
+func acrossChart(id, label string, categories []string, series ...barSeries) chart {
+	return across(id, label, categories, false, series)
+}
+
+// across is acrossChart; stacked puts the series' bars end to end in one
+// row, the first of them invisible (a waterfall's floating steps).
+func across(id, label string, categories []string, stacked bool, series []barSeries) chart {
+	b := charts.NewBar()
+	b.SetXAxis(categories)
+	extra := []charts.SeriesOpts{barWidth("18")}
+	bars := len(series)
+	if stacked {
+		extra = append(extra, charts.WithBarChartOpts(opts.BarChart{Stack: "row"}))
+		bars = 1
+	}
+	addBars(b, "right", series, extra...)
+	o := finish(b)
+	longest := 0
+	for _, s := range series {
+		for _, l := range s.labels {
+			longest = max(longest, utf8.RuneCountInString(l))
+		}
+	}
+	o["grid"] = map[string]any{"left": 12, "right": 16 + 8*longest, "top": 4, "bottom": 4, "containLabel": true}
+	o["yAxis"] = []map[string]any{{"type": "category", "data": categories, "inverse": true,
+		"axisTick": map[string]any{"show": false}, "axisLabel": map[string]any{"interval": 0}}}
+	o["xAxis"] = []map[string]any{{"type": "value", "show": false, "min": 0}}
+	c := chart{ID: id, Label: label, Height: 16 + (10+22*bars)*len(categories), Options: o}
+	if !stacked {
+		c.Legend = legendOf(series)
+	}
+	return c
+}
+
+// legendOf names the series of a chart beside their colours, when there
+// is more than one.
+func legendOf(series []barSeries) []legendItem {
+	if len(series) < 2 {
+		return nil
+	}
+	var l []legendItem
+	for _, s := range series {
+		l = append(l, legendItem{s.name, s.colour})
+	}
+	return l
+}
+
+// pctValue is a rate as a percentage for a bar, nil when undefined.
+func pctValue(r metrics.Ratio) any {
+	if !r.Valid {
+		return nil
+	}
+	return r.V * 100
+}
+
+// daysValue is a number of days for a bar, nil when undefined.
+func daysValue(r metrics.Ratio) any {
+	if !r.Valid {
+		return nil
+	}
+	return r.V
+}
+
+// units turns cents into currency units for a bar.
 func units(m model.Money) float64 { return m.Float() }
 
-func pct(r metrics.Ratio) any {
-	if !r.Valid {
-		return nil
-	}
-	return math.Round(r.V*1000) / 10
-}
-
-func funnelChart(id string, stages []metrics.Stage, currency string) chart {
-	f := charts.NewFunnel()
-	f.SetGlobalOptions(
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-	)
-	data := make([]map[string]any, 0, len(stages))
-	for i, s := range stages {
-		label := fmt.Sprintf("%s · %s · %s", s.Name, format.Int(s.Reached), format.Amount(s.ReachedValue, currency, format.Short))
-		if prev := fromPrevious(stages, i); prev.Valid && s.FromTop.Valid {
-			label += fmt.Sprintf("\n%s prev · %s top", format.Rate(prev), format.Rate(s.FromTop))
+// funnelChart draws how many deals of the funnel cohort reached each
+// stage: bars in proportion, the won stage in the colour of a win.
+func (rd *renderer) funnelChart(id string, stages []metrics.Stage) chart {
+	names := make([]string, len(stages))
+	s := barSeries{name: "Deals reached", colour: colourOpen}
+	for i, st := range stages {
+		names[i] = st.Name
+		s.values = append(s.values, st.Reached)
+		s.labels = append(s.labels, format.Int(st.Reached)+" · "+rd.money(st.ReachedValue))
+		c := colourOpen
+		if st.Type == model.Won {
+			c = colourWon
 		}
-		data = append(data, map[string]any{
-			"name":  s.Name,
-			"value": s.Reached,
-			"label": map[string]any{"formatter": label},
-		})
+		s.colours = append(s.colours, c)
 	}
-	f.AddSeries("Deals reached", nil, charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.Sort = "none" }))
-	o := echartsOptions(f)
-	// go-echarts has no funnel sizes: the series is written out here. The
-	// narrow end stays wide enough for its label.
-	o["series"] = []map[string]any{{
-		"name": "Deals reached", "type": "funnel", "sort": "none", "minSize": "50%", "maxSize": "100%", "gap": 2,
-		"left": "1%", "right": "1%", "top": 4, "bottom": 4, "data": data,
-		"label": map[string]any{"show": true, "position": "inside", "fontSize": 11, "color": "#fff", "lineHeight": 15},
-	}}
-	return chart{ID: id, Label: "Funnel: deals that reached each stage", Height: 40 + 50*len(stages), Options: o}
+	c := acrossChart(id, "Funnel: deals that reached each stage, bars in proportion", names, s)
+	if len(stages) == 0 || stages[0].Reached == 0 {
+		c.Empty = "No deal was created in the funnel cohort's days, so there is no funnel to draw."
+	}
+	return c
 }
 
+// conversionChart draws the share of each stage's deals that reached the
+// next, with the counts it comes from.
 func conversionChart(id string, stages []metrics.Stage) chart {
-	b := charts.NewBar()
-	b.SetGlobalOptions(append(baseOpts(false),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Max: 100, AxisLabel: &opts.AxisLabel{Formatter: "{value}%"}}),
-	)...)
 	var names []string
-	var data []opts.BarData
+	s := barSeries{name: "Conversion to the next stage", colour: colourOpen}
+	drawn := false
 	for i := 0; i+1 < len(stages); i++ {
-		s := stages[i]
-		if s.Type == model.Won {
+		st := stages[i]
+		if st.Type == model.Won {
 			continue
 		}
-		names = append(names, "→ "+stages[i+1].Name)
-		data = append(data, opts.BarData{Value: pct(s.ConversionToNext)})
+		names = append(names, st.Name+" → "+stages[i+1].Name)
+		s.values = append(s.values, pctValue(st.ConversionToNext))
+		label := format.Rate(st.ConversionToNext)
+		if st.ConversionToNext.Valid {
+			label += " · " + format.Int(stages[i+1].Reached) + " of " + format.Int(st.Reached)
+			drawn = true
+		}
+		s.labels = append(s.labels, label)
 	}
-	b.SetXAxis(names).AddSeries("Conversion to next stage (%)", data,
-		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "top", Formatter: "{c}%"}),
-		barWidth("48"))
-	return chart{ID: id, Label: "Conversion from each stage to the next", Height: 300, Options: echartsOptions(b)}
+	c := acrossChart(id, "Conversion from each stage to the next", names, s)
+	c.Options["xAxis"] = []map[string]any{{"type": "value", "show": false, "min": 0, "max": 100}}
+	if !drawn {
+		c.Empty = "No deal of the funnel cohort reached a stage, so there is no conversion to draw."
+	}
+	return c
 }
 
+// timeChart draws the mean and median days deals spent in each open stage
+// against the days after which a deal there is stuck.
 func timeChart(id string, stages []metrics.Stage) chart {
 	open := openStages(stages)
-	b := charts.NewBar()
-	b.SetGlobalOptions(append(baseOpts(true),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value"}))...)
-	names := stageBars(b, open, "28",
-		stageSeries{"Mean days", func(s metrics.Stage) any { return ratioValue(s.AvgDays) }},
-		stageSeries{"Median days", func(s metrics.Stage) any { return ratioValue(s.MedianDays) }})
-	var rot []opts.LineData
-	for _, s := range open {
+	names := make([]string, len(open))
+	mean := barSeries{name: "Mean days", colour: colourOpen}
+	median := barSeries{name: "Median days", colour: colourNew}
+	rot := barSeries{name: "Stuck after", colour: colourTarget}
+	drawn := false
+	for i, s := range open {
+		names[i] = s.Name
+		mean.values = append(mean.values, daysValue(s.AvgDays))
+		mean.labels = append(mean.labels, daysLabel(s.AvgDays))
+		median.values = append(median.values, daysValue(s.MedianDays))
+		median.labels = append(median.labels, daysLabel(s.MedianDays))
 		var r any
+		label := ""
 		if s.RotAfter != nil {
-			r = *s.RotAfter
+			r, label = *s.RotAfter, format.Int(*s.RotAfter)+" days"
 		}
-		rot = append(rot, opts.LineData{Value: r})
+		rot.values = append(rot.values, r)
+		rot.labels = append(rot.labels, label)
+		drawn = drawn || s.AvgDays.Valid
 	}
-	line := charts.NewLine()
-	line.SetXAxis(names).AddSeries("Rot after", rot, charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Width: 2}),
-		charts.WithLineChartOpts(opts.LineChart{Symbol: "diamond"}))
-	b.Overlap(line)
-	return chart{ID: id, Label: "Mean and median days in each stage against rot after", Height: 300, Options: echartsOptions(b)}
+	c := acrossChart(id, "Mean and median days in each stage, against the days after which a deal is stuck", names, mean, median, rot)
+	if !drawn {
+		c.Empty = "No deal left an open stage in the rate window, so there is no time in stage to draw."
+	}
+	return c
 }
 
-func ratioValue(r metrics.Ratio) any {
+// daysLabel writes a number of days of the report for a bar.
+func daysLabel(r metrics.Ratio) string {
 	if !r.Valid {
-		return nil
+		return ""
 	}
-	return math.Round(r.V*10) / 10
+	return format.Days(r.V) + " days"
 }
 
-func valueChart(id string, stages []metrics.Stage) chart {
-	b := charts.NewBar()
-	b.SetGlobalOptions(baseOpts(true)...)
-	stageBars(b, openStages(stages), "32",
-		stageSeries{"Open value", func(s metrics.Stage) any { return units(s.OpenValue) }},
-		stageSeries{"Weighted value", func(s metrics.Stage) any { return units(s.WeightedValue) }})
-	return chart{ID: id, Label: "Open and weighted value by stage", Height: 300, Options: echartsOptions(b)}
+// valueChart draws the open and weighted value of each open stage.
+func (rd *renderer) valueChart(id string, stages []metrics.Stage) chart {
+	open := openStages(stages)
+	names := make([]string, len(open))
+	value := barSeries{name: "Open value", colour: colourOpen}
+	weighted := barSeries{name: "Weighted value", colour: colourForecast}
+	var total model.Money
+	for i, s := range open {
+		names[i] = s.Name
+		value.values = append(value.values, units(s.OpenValue))
+		value.labels = append(value.labels, rd.money(s.OpenValue))
+		weighted.values = append(weighted.values, units(s.WeightedValue))
+		weighted.labels = append(weighted.labels, rd.money(s.WeightedValue))
+		total += s.OpenValue
+	}
+	c := acrossChart(id, "Open and weighted value by stage", names, value, weighted)
+	if total == 0 {
+		c.Empty = "No open deal has a value, so there is no value by stage to draw."
+	}
+	return c
 }
 
 // openStages returns the open stages: the charts of time and value in a
@@ -167,143 +306,134 @@ func openStages(stages []metrics.Stage) []metrics.Stage {
 	return open
 }
 
-// stageSeries is one series of a chart by stage: its name and each
-// stage's value.
-type stageSeries struct {
-	name  string
-	value func(metrics.Stage) any
-}
-
-// stageBars draws a bar series on b for each of series, one bar per stage,
-// at most width pixels wide, and returns the stages' names.
-func stageBars(b *charts.Bar, stages []metrics.Stage, width string, series ...stageSeries) []string {
-	var names []string
-	for _, s := range stages {
-		names = append(names, s.Name)
-	}
-	b.SetXAxis(names)
-	for _, ser := range series {
-		var data []opts.BarData
-		for _, s := range stages {
-			data = append(data, opts.BarData{Value: ser.value(s)})
-		}
-		b.AddSeries(ser.name, data, barWidth(width))
-	}
-	return names
-}
-
-// targetChart draws the targets that keep and are under way: what was won,
-// the forecast categories (cumulative, as forecasts are called), the
-// weighted forecast and the target. It returns how many targets it shows.
-func (rd *renderer) targetChart(id string, targets []metrics.Target, keep func(metrics.Target) bool) (chart, int) {
-	b := charts.NewBar()
-	b.SetGlobalOptions(baseOpts(true)...)
-	var names []string
-	series := make([][]opts.BarData, 6)
+// targetCharts draws each target that keep and is under way on a chart of
+// its own (a year's target and a month's do not share a scale): what was
+// won, the forecast categories (cumulative, as forecasts are called), the
+// weighted forecast, and the target.
+func (rd *renderer) targetCharts(id string, targets []metrics.Target, keep func(metrics.Target) bool) []chart {
+	var out []chart
+	names := []string{"Won", "Commit", "Best case", "Pipeline", "Weighted forecast", "Target"}
+	colours := []string{colourWon, colourForecast, colourForecast, colourForecast, colourForecast, colourTarget}
 	for _, t := range targets {
 		if t.Status != metrics.Current || !keep(t) {
 			continue
 		}
-		name := t.Period
+		who := ""
 		switch {
 		case t.Owner != nil:
-			name += " " + rd.ownerName(*t.Owner)
+			who = " for " + rd.ownerName(*t.Owner)
 		case t.Team != nil:
-			name += " " + *t.Team
+			who = " for " + *t.Team
 		}
-		names = append(names, name)
-		for k, v := range []model.Money{t.WonValue, t.Commit, t.BestCase, t.Pipeline, t.Forecast, t.Revenue} {
-			series[k] = append(series[k], opts.BarData{Value: units(v)})
+		s := barSeries{name: "Target " + t.Period + who, colour: colourForecast, colours: colours}
+		for _, v := range []model.Money{t.WonValue, t.Commit, t.BestCase, t.Pipeline, t.Forecast, t.Revenue} {
+			s.values = append(s.values, units(v))
+			s.labels = append(s.labels, rd.money(v))
 		}
+		c := acrossChart(fmt.Sprintf("%s_%d", id, len(out)+1), fmt.Sprintf("Target %s%s: won, forecast categories and weighted forecast against the target", t.Period, who), names, s)
+		c.Title = t.Period + who
+		out = append(out, c)
 	}
-	b.SetXAxis(names)
-	for k, name := range []string{"Won", "Commit", "Best case", "Pipeline", "Weighted forecast", "Target"} {
-		var style []charts.SeriesOpts
-		if name == "Target" {
-			style = append(style, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#9aa5b8"}))
-		}
-		b.AddSeries(name, series[k], style...)
-	}
-	b.XYReversal()
-	c := chart{ID: id, Label: "Won, forecast categories and weighted forecast against each target under way",
-		Height: max(260, 60+110*len(names)), Options: echartsOptions(b)}
-	return c, len(names)
+	return out
 }
 
+// trendChart draws the deals created, won and lost in each month: bars
+// that stand up over an axis of whole numbers of deals.
 func trendChart(id string, months []metrics.Month) chart {
-	b := charts.NewBar()
-	b.SetGlobalOptions(append(baseOpts(true), countAxis())...)
-	var names []string
-	var won, lost []opts.BarData
-	var created []opts.LineData
-	for _, m := range months {
-		names = append(names, m.Month)
-		won = append(won, opts.BarData{Value: m.Won})
-		lost = append(lost, opts.BarData{Value: m.Lost})
-		created = append(created, opts.LineData{Value: m.Created})
+	names := make([]string, len(months))
+	created := barSeries{name: "Created", colour: colourNew}
+	won := barSeries{name: "Won", colour: colourWon}
+	lost := barSeries{name: "Lost", colour: colourLost}
+	total := 0
+	for i, m := range months {
+		names[i] = m.Month
+		created.values = append(created.values, m.Created)
+		won.values = append(won.values, m.Won)
+		lost.values = append(lost.values, m.Lost)
+		total += m.Created + m.Won + m.Lost
 	}
-	b.SetXAxis(names).
-		AddSeries("Won", won, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#00bfa5"})).
-		AddSeries("Lost", lost, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#9aa5b8"}))
-	line := charts.NewLine()
-	line.SetXAxis(names).AddSeries("Created", created, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#3d5afe"}),
-		charts.WithLineChartOpts(opts.LineChart{Smooth: opts.Bool(true)}))
-	b.Overlap(line)
-	return chart{ID: id, Label: "Deals created, won and lost by month", Height: 300, Options: echartsOptions(b)}
+	b := charts.NewBar()
+	b.SetXAxis(names)
+	series := []barSeries{created, won, lost}
+	addBars(b, "top", series, barWidth("14"))
+	o := finish(b)
+	o["grid"] = map[string]any{"left": 4, "right": 8, "top": 28, "bottom": 4, "containLabel": true}
+	o["xAxis"] = []map[string]any{{"type": "category", "data": names, "axisLabel": map[string]any{"interval": 0}}}
+	o["yAxis"] = []map[string]any{{"type": "value", "minInterval": 1, "name": "deals", "nameTextStyle": map[string]any{"align": "left"}}}
+	c := chart{ID: id, Label: "Deals created, won and lost by month", Height: 280, Legend: legendOf(series), Options: o}
+	if total == 0 {
+		c.Empty = "No deal was created, won or lost in these months."
+	}
+	return c
 }
 
+// lostChart draws the deals lost for each reason, most first; past the
+// first few reasons, the rest are one bar.
 func lostChart(id string, reasons []metrics.ReasonCount) chart {
-	p := charts.NewPie()
-	p.SetGlobalOptions(
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-	)
-	var data []opts.PieData
+	var names []string
+	s := barSeries{name: "Lost deals", colour: colourLost}
 	other := 0
 	for i, r := range reasons { // most first
 		if i < topN-1 || len(reasons) <= topN {
-			data = append(data, opts.PieData{Name: r.Reason, Value: r.Count})
+			names = append(names, r.Reason)
+			s.values = append(s.values, r.Count)
+			s.labels = append(s.labels, dealCount(r.Count))
 		} else {
 			other += r.Count
 		}
 	}
 	if other > 0 {
-		data = append(data, opts.PieData{Name: "other", Value: other})
+		names = append(names, "other reasons")
+		s.values = append(s.values, other)
+		s.labels = append(s.labels, dealCount(other))
 	}
-	p.AddSeries("Lost deals", data,
-		charts.WithPieChartOpts(opts.PieChart{Radius: []string{"45%", "70%"}}),
-		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Formatter: "{b}: {c}"}))
-	return chart{ID: id, Label: "Lost deals by reason", Height: 280, Options: echartsOptions(p)}
+	c := acrossChart(id, "Lost deals by reason", names, s)
+	if len(names) == 0 {
+		c.Empty = "No deal was lost in these days."
+	}
+	return c
+}
+
+// dealCount writes a number of deals: "1 deal", "12 deals".
+func dealCount(n int) string {
+	if n == 1 {
+		return "1 deal"
+	}
+	return format.Int(n) + " deals"
 }
 
 // topN is how many categories a chart draws before it groups the rest
 // under "other", so that a big pipeline's charts stay readable.
 const topN = 8
 
+// sourceChart draws the leads of each source in the funnel cohort and how
+// many of them were won.
 func sourceChart(id string, sources []metrics.Source) chart {
-	b := charts.NewBar()
-	b.SetGlobalOptions(append(baseOpts(true), countAxis())...)
-	var names []string
-	var leads, won []opts.BarData
 	if len(sources) > topN {
 		sources = slices.Clone(sources)
 		slices.SortStableFunc(sources, func(a, b metrics.Source) int { return cmp.Compare(b.Leads, a.Leads) })
-		other := metrics.Source{ID: "other"}
+		other := metrics.Source{ID: "other sources"}
 		for _, s := range sources[topN-1:] {
 			other.Leads += s.Leads
 			other.WonDeals += s.WonDeals
 		}
 		sources = append(sources[:topN-1], other)
 	}
-	for _, s := range sources {
-		names = append(names, s.ID)
-		leads = append(leads, opts.BarData{Value: s.Leads})
-		won = append(won, opts.BarData{Value: s.WonDeals})
+	names := make([]string, len(sources))
+	leads := barSeries{name: "Leads", colour: colourOpen}
+	won := barSeries{name: "Won", colour: colourWon}
+	for i, s := range sources {
+		names[i] = s.ID
+		leads.values = append(leads.values, s.Leads)
+		leads.labels = append(leads.labels, format.Int(s.Leads))
+		won.values = append(won.values, s.WonDeals)
+		won.labels = append(won.labels, format.Int(s.WonDeals))
 	}
-	b.SetXAxis(names).
-		AddSeries("Leads", leads, barWidth("32")).
-		AddSeries("Won", won, barWidth("32"))
-	return chart{ID: id, Label: "Leads and won deals by source in this window", Height: 260, Options: echartsOptions(b)}
+	c := acrossChart(id, "Leads and won deals by source in the funnel cohort", names, leads, won)
+	if len(sources) == 0 {
+		c.Empty = "No deal was created in the funnel cohort's days."
+	}
+	return c
 }
 
 // barWidth caps the width of a series' bars, so few bars do not become slabs.

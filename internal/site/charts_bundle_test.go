@@ -51,3 +51,30 @@ func TestChartsBundleIsReproducible(t *testing.T) {
 		t.Errorf("the bundle does not define the global echarts")
 	}
 }
+
+// The JavaScript a page loads — the charting library as the site writes
+// it, and app.js — stays within the dashboard's budget of 450 KB before
+// compression: the library's file carries the code and a line naming its
+// licences' file, not their text.
+func TestJavaScriptBudget(t *testing.T) {
+	const budget = 450_000
+	total := 0
+	for _, name := range []string{"assets/" + chartsLibrary, "assets/app.js"} {
+		b, ok := Asset(name)
+		if !ok {
+			t.Fatalf("no %s", name)
+		}
+		total += len(b)
+	}
+	if total > budget {
+		t.Errorf("the pages load %d bytes of JavaScript, over the budget of %d", total, budget)
+	}
+	lib, _ := Asset("assets/" + chartsLibrary)
+	if bytes.Contains(lib, []byte("Apache License")) || !bytes.Contains(lib[:200], []byte(chartsLicence)) {
+		t.Errorf("the library's file should name %s and not carry the licences' text: %.200q", chartsLicence, lib)
+	}
+	if !bytes.Contains(lib, []byte("var echarts=")) {
+		t.Errorf("the library's file lost its code")
+	}
+	t.Logf("%d bytes of JavaScript", total)
+}

@@ -6,9 +6,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/go-echarts/go-echarts/v2/charts"
-	"github.com/go-echarts/go-echarts/v2/opts"
-
 	"github.com/pipegen/pipegen/internal/format"
 	"github.com/pipegen/pipegen/internal/metrics"
 	"github.com/pipegen/pipegen/internal/model"
@@ -94,7 +91,7 @@ func (rd *renderer) review() ([]byte, error) {
 		flow("Lost", &m.Lost),
 		flow("Open now", &m.End),
 	}
-	data.Waterfall = waterfallChart("chart_waterfall", m, rd.cur)
+	data.Waterfall = rd.waterfallChart("chart_waterfall", m)
 	for _, o := range r.MovementByOwner {
 		v := func(f *metrics.Flow) string {
 			if f == nil {
@@ -172,20 +169,14 @@ func (rd *renderer) review() ([]byte, error) {
 }
 
 // waterfallChart draws the movement from the open pipeline at the last
-// review to now: each step floats on an invisible base, so the bars read
-// as one walk from start to end.
-func waterfallChart(id string, m *metrics.Movement, currency string) chart {
-	b := charts.NewBar()
-	b.SetGlobalOptions(
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", Top: "30", Bottom: "3%", ContainLabel: opts.Bool(true)}),
-	)
+// review to now, across: each step floats where the one before it ended,
+// so the bars read as one walk from the start to the end.
+func (rd *renderer) waterfallChart(id string, m *metrics.Movement) chart {
 	type step struct {
-		name  string
-		value model.Money
-		sign  int // +1 adds, -1 takes away, 0 is a total
-		color string
+		name   string
+		value  model.Money
+		sign   int // +1 adds, -1 takes away, 0 is a total
+		colour string
 	}
 	known := func(f *metrics.Flow) model.Money {
 		if f == nil {
@@ -194,42 +185,45 @@ func waterfallChart(id string, m *metrics.Movement, currency string) chart {
 		return f.Value
 	}
 	steps := []step{
-		{"Last review", m.Start.Value, 0, "#64748b"},
-		{"Added", m.Added.Value, 1, "#2e7d32"},
-		{"Increased", known(m.Increased), 1, "#66bb6a"},
-		{"Decreased", known(m.Decreased), -1, "#ef6c00"},
-		{"Won", m.Won.Value, -1, "#1565c0"},
-		{"Lost", m.Lost.Value, -1, "#c62828"},
-		{"Now", m.End.Value, 0, "#64748b"},
+		{"Last review", m.Start.Value, 0, colourOpen},
+		{"Added", m.Added.Value, 1, colourNew},
+		{"Increased", known(m.Increased), 1, colourNew},
+		{"Decreased", known(m.Decreased), -1, colourLess},
+		{"Won", m.Won.Value, -1, colourWon},
+		{"Lost", m.Lost.Value, -1, colourLost},
+		{"Now", m.End.Value, 0, colourOpen},
 	}
 	if m.Increased == nil {
 		// Without git the changes of value are unknown: no bar says 0.
 		steps = slices.DeleteFunc(steps, func(s step) bool { return s.name == "Increased" || s.name == "Decreased" })
 	}
 	var names []string
-	var base, bars []opts.BarData
+	base := barSeries{name: "base", colour: "transparent"}
+	bars := barSeries{name: "Value", colour: colourOpen}
 	level := model.Money(0)
 	for _, s := range steps {
 		names = append(names, s.name)
 		var bottom model.Money
+		label := rd.money(s.value)
 		switch s.sign {
 		case 0:
 			bottom, level = 0, s.value
 		case 1:
 			bottom, level = level, level+s.value
+			label = "+" + label
 		default:
 			level -= s.value
 			bottom = level
+			label = "−" + label
 		}
-		base = append(base, opts.BarData{Value: units(bottom), ItemStyle: &opts.ItemStyle{Color: "transparent"}, Tooltip: &opts.Tooltip{Show: opts.Bool(false)}})
-		bars = append(bars, opts.BarData{Name: s.name, Value: units(s.value), ItemStyle: &opts.ItemStyle{Color: s.color},
-			Label: &opts.Label{Show: opts.Bool(true), Position: "top", Formatter: format.MoneyShort(s.value, currency)}})
+		base.values = append(base.values, units(bottom))
+		base.labels = append(base.labels, "")
+		base.colours = append(base.colours, "transparent")
+		bars.values = append(bars.values, units(s.value))
+		bars.labels = append(bars.labels, label)
+		bars.colours = append(bars.colours, s.colour)
 	}
-	b.SetXAxis(names).
-		AddSeries("base", base, charts.WithBarChartOpts(opts.BarChart{Stack: "walk"})).
-		AddSeries("Value", bars, charts.WithBarChartOpts(opts.BarChart{Stack: "walk"}),
-			barWidth("56"))
-	return chart{ID: id, Label: "The open pipeline from the last review to now: added, increased, decreased, won and lost", Height: 320, Options: echartsOptions(b)}
+	return across(id, "The open pipeline from the last review to now: added, increased, decreased, won and lost", names, true, []barSeries{base, bars})
 }
 
 // sentence writes a phrase as a sentence: a capital first letter and a

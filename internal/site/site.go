@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -384,43 +385,51 @@ func (s *Site) step(p string) func() ([]byte, error) {
 // assetNames are the static files of every site, under assets/: the
 // charting library (built from the pinned npm packages by
 // scripts/build-charts) ships with its licences beside it.
-var assetNames = []string{"style.css", "app.js", "favicon.svg", "echarts.min.js", chartsLicence}
+var assetNames = []string{"style.css", "app.js", "favicon.svg", chartsLibrary, chartsLicence}
 
-// chartsLicence is the file of the charting library's licences: the
-// comment the library opens with.
-const chartsLicence = "echarts.LICENSE.txt"
+// chartsLibrary is the charting library. The bundle in templates opens
+// with the licences of what it bundles in a comment; the site writes them
+// into chartsLicence beside it, and the library's file names that file
+// instead, so that pages do not load the licences' text with the code.
+const (
+	chartsLibrary = "echarts.min.js"
+	chartsLicence = "echarts.LICENSE.txt"
+)
 
-// licenceOf returns the leading comment of a bundle, without its markers.
-func licenceOf(bundle []byte) ([]byte, bool) {
+// splitLicence returns the leading comment of a bundle, without its
+// markers, and the code after it.
+func splitLicence(bundle []byte) (licence, code []byte, ok bool) {
 	rest, ok := bytes.CutPrefix(bundle, []byte("/*\n"))
 	if !ok {
-		return nil, false
+		return nil, nil, false
 	}
-	text, _, ok := bytes.Cut(rest, []byte("\n*/\n"))
-	return text, ok
+	licence, code, ok = bytes.Cut(rest, []byte("\n*/\n"))
+	return licence, code, ok
 }
 
 // Asset returns a static file of the site (p is its path, like
 // "assets/style.css"); these do not depend on the pipeline.
 func Asset(p string) ([]byte, bool) {
 	name, ok := strings.CutPrefix(p, "assets/")
-	if !ok {
+	if !ok || !slices.Contains(assetNames, name) {
 		return nil, false
 	}
-	if name == chartsLicence {
-		b, err := fs.ReadFile(templates.FS, "echarts.min.js")
+	if name == chartsLibrary || name == chartsLicence {
+		b, err := fs.ReadFile(templates.FS, chartsLibrary)
 		if err != nil {
 			return nil, false
 		}
-		return licenceOf(b)
-	}
-	for _, a := range assetNames {
-		if a == name {
-			b, err := fs.ReadFile(templates.FS, name)
-			return b, err == nil
+		licence, code, ok := splitLicence(b)
+		if !ok {
+			return nil, false
 		}
+		if name == chartsLicence {
+			return licence, true
+		}
+		return append([]byte("/*! ECharts, zrender and tslib: their licences are in "+chartsLicence+" */\n"), code...), true
 	}
-	return nil, false
+	b, err := fs.ReadFile(templates.FS, name)
+	return b, err == nil
 }
 
 // render executes a page template: the page at rel, in the layout.

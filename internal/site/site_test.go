@@ -299,15 +299,15 @@ func TestChartsGroupSmallCategories(t *testing.T) {
 	}
 	c := sourceChart("x", sources)
 	b, _ := json.Marshal(c.Options)
-	if !strings.Contains(string(b), `"other"`) || strings.Contains(string(b), `"s00"`) || !strings.Contains(string(b), `"s11"`) {
+	if !strings.Contains(string(b), `"other sources"`) || strings.Contains(string(b), `"s00"`) || !strings.Contains(string(b), `"s11"`) {
 		t.Errorf("source chart: %s", b)
 	}
 	// other: leads 0+1+2+3+4 = 10, won 5.
-	if !strings.Contains(string(b), `{"value":10}]`) {
+	if !strings.Contains(string(b), `{"value":10,"label":{"show":true,"position":"right","formatter":"10"}}]`) {
 		t.Errorf("the other group's leads are not summed: %s", b)
 	}
 	l, _ := json.Marshal(lostChart("y", reasons).Options)
-	if strings.Count(string(l), `"name":"r`) != topN-1 || !strings.Contains(string(l), `"name":"other","value":15`) {
+	if !strings.Contains(string(l), `"data":["r00","r01","r02","r03","r04","r05","r06","other reasons"]`) || !strings.Contains(string(l), `{"value":15,"label":{"show":true,"position":"right","formatter":"15 deals"}}`) {
 		t.Errorf("lost reasons chart: %s", l)
 	}
 }

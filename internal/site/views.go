@@ -206,12 +206,12 @@ func (rd *renderer) index() ([]byte, error) {
 		Subtitle                        string
 		Tiles                           []tileGroup
 		Funnel, Conversion, Time, Value chart
-		Targets, Trend, Lost, Sources   chart
+		Trend, Lost, Sources            chart
+		Targets                         []chart
 		FunnelRows                      []funnelRow
 		ConversionRows                  []convRow
 		StageRows                       []stageRow
 		TargetTable                     targetTable
-		CurrentTargets                  int
 		Steps                           stepLists
 		TrendRows                       []struct{ Month, Created, Won, Lost, WonValue string }
 		LostRows                        []struct{ Reason, Count, Value string }
@@ -224,10 +224,10 @@ func (rd *renderer) index() ([]byte, error) {
 		Subtitle: fmt.Sprintf("As of %s. The open pipeline now, what happened this review (%s – %s) and rates over the last %d days; "+
 			"each number beside its value a review ago, on %s.", r.AsOf, r.Window.From, r.Window.To, r.RateWindow.Days(), r.PreviousWindow.To),
 		Tiles:       rd.tileGroups("index.html", r, nil),
-		Funnel:      funnelChart("chart_funnel", r.Stages, rd.cur),
+		Funnel:      rd.funnelChart("chart_funnel", r.Stages),
 		Conversion:  conversionChart("chart_conversion", r.Stages),
 		Time:        timeChart("chart_time", r.Stages),
-		Value:       valueChart("chart_value", r.Stages),
+		Value:       rd.valueChart("chart_value", r.Stages),
 		Trend:       trendChart("chart_trend", d.Trend),
 		Lost:        lostChart("chart_lost", d.LostReasons),
 		Sources:     sourceChart("chart_sources", r.Sources),
@@ -237,7 +237,7 @@ func (rd *renderer) index() ([]byte, error) {
 	}
 	// The chart shows the pipeline's own targets whose period is under way;
 	// owners and teams have theirs on their pages, and the table has all.
-	data.Targets, data.CurrentTargets = rd.targetChart("chart_targets", r.Targets, func(t metrics.Target) bool {
+	data.Targets = rd.targetCharts("chart_targets", r.Targets, func(t metrics.Target) bool {
 		return t.Owner == nil && t.Team == nil
 	})
 	for i, s := range r.Stages {
@@ -469,8 +469,7 @@ type groupPage struct {
 	Tiles                                 []tileGroup
 	Funnel                                chart
 	FunnelRows                            []funnelRow
-	Targets                               chart
-	CurrentTargets                        int
+	Targets                               []chart
 	TargetTable                           targetTable
 	Steps                                 stepLists
 	Deals                                 dealTable
@@ -504,10 +503,10 @@ func (rd *renderer) groupPage(p string, data groupPage, r *metrics.Report, in fu
 		slices.SortFunc(deals, func(a, b metrics.DealRow) int { return cmp.Compare(a.ID, b.ID) })
 	}
 	data.Tiles = rd.tileGroups(p, r, func(k string) bool { return groupKPIs[k] })
-	data.Funnel = funnelChart("chart_group_funnel", r.Stages, rd.cur)
+	data.Funnel = rd.funnelChart("chart_group_funnel", r.Stages)
 	data.FunnelRows = rd.funnelRows(r.Stages)
 	data.TargetTable = targetTable{Root: root(p), Rows: rd.targetRows(p, r.Targets), Who: data.Kind == "team"}
-	data.Targets, data.CurrentTargets = rd.targetChart("chart_group_targets", r.Targets, func(metrics.Target) bool { return true })
+	data.Targets = rd.targetCharts("chart_group_targets", r.Targets, func(metrics.Target) bool { return true })
 	data.Steps = rd.stepLists(p, r)
 	data.Deals = rd.dealTable(p, deals)
 	data.Deals.OneOwner = data.Kind == "owner"

@@ -10,10 +10,12 @@ import (
 )
 
 var (
-	scriptTag   = regexp.MustCompile(`(?i)<script\b[^>]*>`)
-	eventAttr   = regexp.MustCompile(`(?i)<[a-z][^>]*\son[a-z]+\s*=`)
+	scriptTag = regexp.MustCompile(`(?i)<script\b[^>]*>`)
+	// An attribute named on…, after any attributes with quoted values (a
+	// value may hold the words of a hostile name, escaped).
+	eventAttr   = regexp.MustCompile(`(?i)<[a-z][a-z0-9]*(?:\s+[^\s=>"]+(?:\s*=\s*"[^"]*")?)*\s+on[a-z]+\s*=`)
 	jsURL       = regexp.MustCompile(`(?i)(?:href|src)\s*=\s*"\s*javascript:`)
-	allowedTags = regexp.MustCompile(`^<script (?:src="[^"]*(?:app|echarts\.min)\.js"(?: integrity="[^"]*" crossorigin="anonymous")? defer|type="application/json" data-chart="chart_[a-z_]+")>$`)
+	allowedTags = regexp.MustCompile(`^<script (?:src="[^"]*(?:app|echarts\.min)\.js"(?: integrity="[^"]*" crossorigin="anonymous")? defer|type="application/json" data-chart="chart_[a-z0-9_]+")>$`)
 )
 
 // No user string can become markup, an event handler, a script or a
