@@ -80,7 +80,7 @@ func WriteMarkdown(w io.Writer, c *Change) error {
 	if len(c.Metrics) > 0 {
 		fmt.Fprintf(b, "<details><summary>Metrics that moved (current window, as of %s)</summary>\n\n| Metric | Before | After |\n|---|---:|---:|\n", c.AsOf)
 		for _, m := range c.Metrics {
-			fmt.Fprintf(b, "| %s | %s | %s |\n", m.Label, format.Field(m.fields[0], c.Currency, format.Full), format.Field(m.fields[1], c.Currency, format.Full))
+			fmt.Fprintf(b, "| %s | %s | %s |\n", m.Label, format.Field(m.fields[0], c.Currency), format.Field(m.fields[1], c.Currency))
 		}
 		b.WriteString("\n</details>\n")
 	}
@@ -160,9 +160,10 @@ var mdEscaper = strings.NewReplacer("|", "\\|", "\\", "\\\\", "*", "\\*", "_", "
 
 func md(s string) string { return mdEscaper.Replace(s) }
 
+// moneyOrNone writes a deal's value as it was written, cents and all.
 func moneyOrNone(m *model.Money, currency string) string {
 	if m == nil {
 		return format.None
 	}
-	return format.Money(*m, currency)
+	return format.Exact(*m, currency)
 }

@@ -17,9 +17,20 @@ const None = "—"
 
 var symbols = map[string]string{"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
 
-// Money writes an amount with its currency: "$36,000", "$1,250.50",
-// "36,000 CHF". Cents are shown only when there are any.
+// Money writes an amount in whole currency units, as every table, tile,
+// chart and the terminal show amounts: "$36,000", "$1,251", "36,000 CHF".
+// Half a unit rounds away from zero.
 func Money(m model.Money, currency string) string {
+	neg := m < 0
+	if neg {
+		m = -m
+	}
+	return withCurrency(group(strconv.FormatInt((m.Cents()+50)/100, 10)), currency, neg)
+}
+
+// Exact writes one deal's amount as it was written, with its cents when it
+// has any: "$36,000", "$1,250.50".
+func Exact(m model.Money, currency string) string {
 	neg := m < 0
 	if neg {
 		m = -m
@@ -27,26 +38,6 @@ func Money(m model.Money, currency string) string {
 	s := group(strconv.FormatInt(m.Cents()/100, 10))
 	if c := m.Cents() % 100; c != 0 {
 		s += fmt.Sprintf(".%02d", c)
-	}
-	return withCurrency(s, currency, neg)
-}
-
-// MoneyShort writes an amount rounded for a tile or chart label: "$1.2M",
-// "$36.5k", "$950".
-func MoneyShort(m model.Money, currency string) string {
-	v := m.Float()
-	neg := v < 0
-	v = math.Abs(v)
-	var s string
-	switch {
-	case v >= 1e9:
-		s = trim(v/1e9) + "B"
-	case v >= 1e6:
-		s = trim(v/1e6) + "M"
-	case v >= 1e4:
-		s = trim(v/1e3) + "k"
-	default:
-		s = group(strconv.FormatFloat(math.Round(v), 'f', 0, 64))
 	}
 	return withCurrency(s, currency, neg)
 }
@@ -63,11 +54,6 @@ func withCurrency(digits, currency string, neg bool) string {
 		digits = "-" + digits
 	}
 	return digits
-}
-
-func trim(v float64) string {
-	s := strconv.FormatFloat(v, 'f', 1, 64)
-	return strings.TrimSuffix(s, ".0")
 }
 
 // Int writes a whole number with thousands separators.
@@ -103,7 +89,7 @@ func Percent(f float64) string {
 
 // Days writes a number of days with one decimal when it has one: "12", "12.5".
 func Days(f float64) string {
-	return trim(roundTo(f, 1))
+	return strings.TrimSuffix(strconv.FormatFloat(roundTo(f, 1), 'f', 1, 64), ".0")
 }
 
 func roundTo(f float64, decimals int) float64 {

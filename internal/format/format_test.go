@@ -11,23 +11,26 @@ func TestMoney(t *testing.T) {
 	tests := []struct {
 		cents    int64
 		currency string
-		want     string
-		short    string
+		want     string // Money: whole units
+		exact    string
 	}{
 		{0, "USD", "$0", "$0"},
-		{3600000, "USD", "$36,000", "$36k"},
-		{125050, "EUR", "€1,250.50", "€1,251"},
-		{123456789, "USD", "$1,234,567.89", "$1.2M"},
+		{3600000, "USD", "$36,000", "$36,000"},
+		{125050, "EUR", "€1,251", "€1,250.50"},
+		{125049, "EUR", "€1,250", "€1,250.49"},
+		{123456789, "USD", "$1,234,568", "$1,234,567.89"},
 		{-50000, "GBP", "-£500", "-£500"},
-		{100000000000, "CHF", "1,000,000,000 CHF", "1B CHF"},
-		{999, "", "9.99", "10"},
+		{-50050, "GBP", "-£501", "-£500.50"},
+		{100000000000, "CHF", "1,000,000,000 CHF", "1,000,000,000 CHF"},
+		{999, "", "10", "9.99"},
+		{49, "USD", "$0", "$0.49"},
 	}
 	for _, tt := range tests {
 		if got := Money(model.Money(tt.cents), tt.currency); got != tt.want {
 			t.Errorf("Money(%d, %s) = %q, want %q", tt.cents, tt.currency, got, tt.want)
 		}
-		if got := MoneyShort(model.Money(tt.cents), tt.currency); got != tt.short {
-			t.Errorf("MoneyShort(%d, %s) = %q, want %q", tt.cents, tt.currency, got, tt.short)
+		if got := Exact(model.Money(tt.cents), tt.currency); got != tt.exact {
+			t.Errorf("Exact(%d, %s) = %q, want %q", tt.cents, tt.currency, got, tt.exact)
 		}
 	}
 }
@@ -60,24 +63,26 @@ func TestFieldAndChange(t *testing.T) {
 	}
 	tests := []struct {
 		cur, prev metrics.Field
-		style     Style
 		value     string
 		change    Delta
 		ok        bool
 	}{
-		{rate(0.5), rate(0.465), Full, "50.0%", Delta{Sign: 1, Text: "▲ 3.5 pts", Good: true}, true},
-		{rate(0.5), rate(0.5004), Full, "50.0%", Delta{}, true},
-		{amount(350050), amount(470050), Full, "$3,500.50", Delta{Sign: -1, Text: "▼ $1,200", Good: true}, true},
-		{amount(3650000), amount(50000), Short, "$36.5k", Delta{Sign: 1, Text: "▲ $36k", Good: false}, true},
-		{metrics.Field{Kind: metrics.Days, Value: 12.25, Valid: true}, metrics.Field{Kind: metrics.Days, Value: 10, Valid: true}, Full, "12.3 days", Delta{Sign: 1, Text: "▲ 2.3 days"}, true},
-		{metrics.Field{Kind: metrics.Count, Value: 3, Valid: true, HigherIsBetter: true}, metrics.Field{Kind: metrics.Count}, Full, "3", Delta{}, false},
-		{metrics.Field{Kind: metrics.AmountPerDay}, amount(1), Full, None, Delta{}, false},
+		{rate(0.5), rate(0.465), "50.0%", Delta{Sign: 1, Text: "▲ 3.5 pts", Good: true}, true},
+		{rate(0.5), rate(0.5004), "50.0%", Delta{}, true},
+		{amount(350050), amount(470050), "$3,501", Delta{Sign: -1, Text: "▼ $1,200", Good: true}, true},
+		{amount(3650000), amount(50000), "$36,500", Delta{Sign: 1, Text: "▲ $36,000", Good: false}, true},
+		// A change under half a unit is no change at the precision shown.
+		{amount(350040), amount(350000), "$3,500", Delta{}, true},
+		{metrics.Field{Kind: metrics.AmountPerDay, Value: 1150049, Valid: true, HigherIsBetter: true}, metrics.Field{Kind: metrics.AmountPerDay, Value: 903300, Valid: true}, "$11,500/day", Delta{Sign: 1, Text: "▲ $2,467/day", Good: true}, true},
+		{metrics.Field{Kind: metrics.Days, Value: 12.25, Valid: true}, metrics.Field{Kind: metrics.Days, Value: 10, Valid: true}, "12.3 days", Delta{Sign: 1, Text: "▲ 2.3 days"}, true},
+		{metrics.Field{Kind: metrics.Count, Value: 3, Valid: true, HigherIsBetter: true}, metrics.Field{Kind: metrics.Count}, "3", Delta{}, false},
+		{metrics.Field{Kind: metrics.AmountPerDay}, amount(1), None, Delta{}, false},
 	}
 	for _, tt := range tests {
-		if got := Field(tt.cur, "USD", tt.style); got != tt.value {
+		if got := Field(tt.cur, "USD"); got != tt.value {
 			t.Errorf("Field(%+v) = %q, want %q", tt.cur, got, tt.value)
 		}
-		got, ok := Change(tt.cur, tt.prev, "USD", tt.style)
+		got, ok := Change(tt.cur, tt.prev, "USD")
 		if got != tt.change || ok != tt.ok {
 			t.Errorf("Change(%+v, %+v) = %+v, %v, want %+v, %v", tt.cur, tt.prev, got, ok, tt.change, tt.ok)
 		}
@@ -85,7 +90,7 @@ func TestFieldAndChange(t *testing.T) {
 	if got := Rate(metrics.Ratio{}); got != None {
 		t.Errorf("Rate(undefined) = %q, want %q", got, None)
 	}
-	if got := MoneyOrNone(metrics.MoneyOrNull{V: 125050, Valid: true}, "EUR"); got != "€1,250.50" {
+	if got := MoneyOrNone(metrics.MoneyOrNull{V: 125050, Valid: true}, "EUR"); got != "€1,251" {
 		t.Errorf("MoneyOrNone = %q", got)
 	}
 	if got := DaysOrNone(metrics.Ratio{V: 7.5, Valid: true}); got != "7.5" {

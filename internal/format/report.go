@@ -8,23 +8,6 @@ import (
 	"github.com/pipegen/pipegen/internal/model"
 )
 
-// Style says how amounts are written: in full in tables and the terminal
-// ("$36,000.50"), short on tiles and chart labels ("$36k").
-type Style int
-
-const (
-	Full Style = iota
-	Short
-)
-
-// Amount writes an amount in a style.
-func Amount(m model.Money, currency string, s Style) string {
-	if s == Short {
-		return MoneyShort(m, currency)
-	}
-	return Money(m, currency)
-}
-
 // Rate writes a rate of the report as a percentage, or None when it is
 // undefined.
 func Rate(r metrics.Ratio) string {
@@ -53,21 +36,21 @@ func MoneyOrNone(m metrics.MoneyOrNull, currency string) string {
 }
 
 // Field writes a KPI's value: "$36,000", "25.6%", "12.5 days", "$410/day".
-func Field(f metrics.Field, currency string, s Style) string {
+func Field(f metrics.Field, currency string) string {
 	if !f.Valid {
 		return None
 	}
-	return magnitude(f.Kind, f.Value, currency, s, "%")
+	return magnitude(f.Kind, f.Value, currency, "%")
 }
 
 // magnitude writes a value of a kind; pct is what follows a rate's number
 // ("%" for a value, " pts" for a difference of rates).
-func magnitude(k metrics.Kind, v float64, currency string, s Style, pct string) string {
+func magnitude(k metrics.Kind, v float64, currency string, pct string) string {
 	switch k {
 	case metrics.Amount:
-		return Amount(model.Money(v), currency, s)
+		return Money(model.Money(math.Round(v)), currency)
 	case metrics.AmountPerDay:
-		return Amount(model.Money(v), currency, s) + "/day"
+		return Money(model.Money(math.Round(v)), currency) + "/day"
 	case metrics.Rate:
 		p := Percent(v)
 		return p[:len(p)-1] + pct
@@ -90,7 +73,7 @@ type Delta struct {
 
 // Change returns how a KPI moved from prev to cur; ok is false when either
 // is undefined, so there is nothing to compare.
-func Change(cur, prev metrics.Field, currency string, s Style) (d Delta, ok bool) {
+func Change(cur, prev metrics.Field, currency string) (d Delta, ok bool) {
 	if !cur.Valid || !prev.Valid {
 		return Delta{}, false
 	}
@@ -99,7 +82,7 @@ func Change(cur, prev metrics.Field, currency string, s Style) (d Delta, ok bool
 	// never reads "▲ 0.0 pts".
 	switch cur.Kind {
 	case metrics.Amount, metrics.AmountPerDay:
-		diff = math.Round(diff)
+		diff = math.Round(diff/100) * 100 // in whole units, as amounts are written
 	case metrics.Rate:
 		diff = math.Round(diff*1000) / 1000
 	case metrics.Days:
@@ -113,7 +96,7 @@ func Change(cur, prev metrics.Field, currency string, s Style) (d Delta, ok bool
 	default:
 		return Delta{}, true
 	}
-	d.Text += magnitude(cur.Kind, math.Abs(diff), currency, s, " pts")
+	d.Text += magnitude(cur.Kind, math.Abs(diff), currency, " pts")
 	d.Good = (d.Sign > 0) == cur.HigherIsBetter
 	return d, true
 }

@@ -31,7 +31,7 @@ func Write(w io.Writer, name string, r *metrics.Report) error {
 			fmt.Fprintf(w, "\n%s\n", format.Section(section, r))
 			kpis = &format.Table{Header: []string{"KPI", "Value", "Based on", "Previous", "Change"}, Right: []bool{false, true, true, true, true}}
 		}
-		kpis.Add(f.Label, format.Field(f, cur, format.Full), format.Basis(f), format.Field(prev[i], cur, format.Full), change(f, prev[i], cur))
+		kpis.Add(f.Label, format.Field(f, cur), format.Basis(f), format.Field(prev[i], cur), change(f, prev[i], cur))
 	}
 	kpis.Write(w)
 
@@ -194,7 +194,7 @@ func dateOrNone(d model.Date) string {
 // "▼ $1,200", "▲ 3.5 pts"; "=" when it did not move, "—" when either side
 // is undefined.
 func change(cur, prev metrics.Field, currency string) string {
-	d, ok := format.Change(cur, prev, currency, format.Full)
+	d, ok := format.Change(cur, prev, currency)
 	switch {
 	case !ok:
 		return format.None

@@ -44,11 +44,11 @@ func TestTableAgreesWithReport(t *testing.T) {
 				t.Errorf("no section %q", title)
 			}
 		}
-		row := `(?m)^` + regexp.QuoteMeta(f.Label) + ` +` + regexp.QuoteMeta(format.Field(f, r.Currency, format.Full)) + ` +`
+		row := `(?m)^` + regexp.QuoteMeta(f.Label) + ` +` + regexp.QuoteMeta(format.Field(f, r.Currency)) + ` +`
 		if f.Counted {
 			row += regexp.QuoteMeta(format.Basis(f)) + ` +`
 		}
-		row += regexp.QuoteMeta(format.Field(prev[i], r.Currency, format.Full))
+		row += regexp.QuoteMeta(format.Field(prev[i], r.Currency))
 		if !regexp.MustCompile(row).MatchString(out) {
 			t.Errorf("no row for %s: %s", f.Key, row)
 		}

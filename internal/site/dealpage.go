@@ -92,7 +92,7 @@ func (rd *renderer) dealView(p string, d metrics.DealRow) (*dealView, error) {
 		data.ExpectedClose = format.None
 	}
 	if d.HasValue {
-		data.Value = rd.money(d.Value)
+		data.Value = format.Exact(d.Value, rd.cur) // the deal's own value, as written
 	}
 	if d.Status == model.Open {
 		data.Weighted = rd.money(d.Weighted)

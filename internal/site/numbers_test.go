@@ -15,7 +15,7 @@ import (
 // tileHTML is how a KPI's tile starts on a page whose root is root.
 func tileHTML(root string, f metrics.Field, currency string) string {
 	return fmt.Sprintf(`<div class="tile-label"><a href="%smetrics.html#%s" title="How this number is computed">%s</a></div>
-      <div class="tile-value">%s</div>`, root, f.Key, html.EscapeString(f.Label), html.EscapeString(format.Field(f, currency, format.Short)))
+      <div class="tile-value">%s</div>`, root, f.Key, html.EscapeString(f.Label), html.EscapeString(format.Field(f, currency)))
 }
 
 // The dashboard shows the report's numbers: every KPI of the report is a
@@ -28,9 +28,9 @@ func TestDashboardAgreesWithReport(t *testing.T) {
 	prev := in.Report.Previous.Fields()
 	for i, f := range in.Report.Current.Fields() {
 		if !strings.Contains(index, tileHTML("", f, "EUR")) {
-			t.Errorf("index.html lacks the tile of %s = %s", f.Key, format.Field(f, "EUR", format.Short))
+			t.Errorf("index.html lacks the tile of %s = %s", f.Key, format.Field(f, "EUR"))
 		}
-		if !strings.Contains(index, "a review ago "+html.EscapeString(format.Field(prev[i], "EUR", format.Short))) {
+		if !strings.Contains(index, "a review ago "+html.EscapeString(format.Field(prev[i], "EUR"))) {
 			t.Errorf("index.html lacks the previous value of %s", f.Key)
 		}
 		if f.Counted && !strings.Contains(index, html.EscapeString(format.CountOf(f))) {
@@ -44,7 +44,7 @@ func TestDashboardAgreesWithReport(t *testing.T) {
 		page := string(files[g.page])
 		for _, f := range g.r.Current.Fields() {
 			if groupKPIs[f.Key] && !strings.Contains(page, tileHTML("../", f, "EUR")) {
-				t.Errorf("%s lacks the tile of %s = %s", g.page, f.Key, format.Field(f, "EUR", format.Short))
+				t.Errorf("%s lacks the tile of %s = %s", g.page, f.Key, format.Field(f, "EUR"))
 			}
 			if !groupKPIs[f.Key] && strings.Contains(page, "metrics.html#"+f.Key+`" title`) {
 				t.Errorf("%s shows %s, which has no meaning for one group of owners", g.page, f.Key)
@@ -147,5 +147,40 @@ func TestOwnerColumn(t *testing.T) {
 	}
 	if !strings.Contains(string(files["deals/acme.html"]), `<a href="../deals.html">Deals</a> / Acme — analytics</p>`) {
 		t.Errorf("a deal's breadcrumb does not name the deal by its title")
+	}
+}
+
+// One number style: amounts in whole units on every page — tables, tiles,
+// charts — but for a deal's own value on its page, written as the deal
+// says, cents and all; a chart writes the numbers its table shows.
+func TestOneNumberStyle(t *testing.T) {
+	files, _ := build(t, pipeline, deals, Options{})
+	cents := regexp.MustCompile(`€\d[\d,]*\.\d\d`)
+	sawExact := false
+	for _, p := range files.Paths() {
+		if !strings.HasSuffix(p, ".html") {
+			continue
+		}
+		html := string(files[p])
+		for _, m := range cents.FindAllStringIndex(html, -1) {
+			around := html[max(0, m[0]-80):m[1]]
+			if strings.HasPrefix(p, "deals/") && strings.Contains(around, `<div class="tile-label">Value</div><div class="tile-value">`) {
+				sawExact = true
+				continue
+			}
+			t.Errorf("%s: an amount with cents: …%s", p, around)
+		}
+	}
+	if !sawExact {
+		t.Errorf("no deal page shows its own value with its cents")
+	}
+	index := string(files["index.html"])
+	funnel := pageCharts(t, index)["chart_funnel"]
+	for _, d := range funnel["series"].([]any)[0].(map[string]any)["data"].([]any) {
+		label := d.(map[string]any)["label"].(map[string]any)["formatter"].(string)
+		count, value, _ := strings.Cut(label, " · ")
+		if !strings.Contains(index, `<td class="num">`+count+`</td><td class="num">`+value+`</td>`) {
+			t.Errorf("the funnel chart says %q, which its table does not", label)
+		}
 	}
 }

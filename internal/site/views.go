@@ -25,7 +25,7 @@ type tile struct {
 // changeOf describes how a KPI moved against its previous value, and
 // whether that is good news; the format package decides the words.
 func (rd *renderer) changeOf(cur, prev metrics.Field) change {
-	d, ok := format.Change(cur, prev, rd.cur, format.Short)
+	d, ok := format.Change(cur, prev, rd.cur)
 	switch {
 	case !ok:
 		return change{Text: format.None, Class: "flat", Title: "no comparison: one of the two values is undefined"}
@@ -57,8 +57,8 @@ func (rd *renderer) tileGroups(p string, r *metrics.Report, keep func(string) bo
 		if len(out) == 0 || out[len(out)-1].Title != title {
 			out = append(out, tileGroup{Title: title})
 		}
-		t := tile{Key: f.Key, Href: definition(p, f.Key), Label: f.Label, Value: format.Field(f, rd.cur, format.Short),
-			Prev: format.Field(pf[i], rd.cur, format.Short), Change: rd.changeOf(f, pf[i]), Small: f.Small()}
+		t := tile{Key: f.Key, Href: definition(p, f.Key), Label: f.Label, Value: format.Field(f, rd.cur),
+			Prev: format.Field(pf[i], rd.cur), Change: rd.changeOf(f, pf[i]), Small: f.Small()}
 		if f.Counted {
 			t.Basis = "over " + format.CountOf(f)
 			if f.Kind == metrics.Rate {
@@ -99,8 +99,9 @@ func fromPrevious(stages []metrics.Stage, i int) metrics.Ratio {
 	return stages[i-1].ConversionToNext
 }
 
-// money writes an amount of the report in full, as tables show it.
-func (rd *renderer) money(m model.Money) string { return format.Amount(m, rd.cur, format.Full) }
+// money writes an amount of the report as every table, tile and chart
+// shows it: in whole units.
+func (rd *renderer) money(m model.Money) string { return format.Money(m, rd.cur) }
 
 // targetTable is the data of the "targets" template: Who shows the column
 // of whom each target is for.
