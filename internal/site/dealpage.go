@@ -100,8 +100,11 @@ func (rd *renderer) dealView(p string, d metrics.DealRow) (*dealView, error) {
 	if d.Deal.HasProb {
 		data.ProbabilityFrom = "set on the deal"
 	}
-	if d.Status != model.Open {
-		data.Probability, data.ProbabilityFrom = format.None, "closed"
+	switch d.Status {
+	case model.Won:
+		data.Probability, data.ProbabilityFrom = format.Percent(1), "won"
+	case model.Lost:
+		data.Probability, data.ProbabilityFrom = format.Percent(0), "lost"
 	}
 	if rd.opt.EditBase != "" {
 		data.EditURL = rd.opt.EditBase + escapePath(d.File)

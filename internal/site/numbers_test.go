@@ -184,3 +184,41 @@ func TestOneNumberStyle(t *testing.T) {
 		}
 	}
 }
+
+// A closed deal's probability is what its close made it: 100% won, 0%
+// lost; an open deal's is its stage's or its own.
+func TestClosedDealProbability(t *testing.T) {
+	files, _ := build(t, pipeline, deals, Options{})
+	for page, want := range map[string]string{
+		"deals/emea/bolt.html": `100.0%</div><div class="tile-foot">won`,
+		"deals/cora.html":      `0.0%</div><div class="tile-foot">lost`,
+		"deals/dune.html":      `10.0%</div><div class="tile-foot">the stage&#39;s probability`,
+	} {
+		if !strings.Contains(string(files[page]), want) {
+			t.Errorf("%s lacks %q", page, want)
+		}
+	}
+}
+
+// Every stage card lists the same facts in the same order, each with a
+// value ("—" when there is none), so that they line up from card to card.
+func TestStageFactsLineUp(t *testing.T) {
+	files, _ := build(t, pipeline, deals, Options{})
+	cards := strings.Split(string(files["stages.html"]), `<li class="card stage"`)[1:]
+	dt := regexp.MustCompile(`<dt>([^<]*)</dt><dd>([^<]*)`)
+	var first []string
+	for i, c := range cards {
+		var names []string
+		for _, m := range dt.FindAllStringSubmatch(c, -1) {
+			names = append(names, m[1])
+		}
+		if i == 0 {
+			first = names
+		} else if strings.Join(names, "|") != strings.Join(first, "|") {
+			t.Errorf("card %d lists %v, the first %v", i, names, first)
+		}
+	}
+	if len(cards) != 4 || len(first) != 6 {
+		t.Errorf("%d cards, facts %v", len(cards), first)
+	}
+}
