@@ -74,7 +74,9 @@ func browser(t *testing.T) (context.Context, *browserLog) {
 		}
 	}
 	ctx, cancelCtx := chromedp.NewContext(actx, chromedp.WithErrorf(quiet), chromedp.WithLogf(quiet))
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	// A guard against a browser that hangs, not a measure of speed: a busy
+	// machine may take minutes over the pages of a test.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	log := &browserLog{}
 	chromedp.ListenTarget(ctx, func(ev any) {
