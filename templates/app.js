@@ -83,70 +83,113 @@
     if (narrow && options.grid && options.grid.right > 16) options.grid.right = Math.round(options.grid.right * 0.92);
   }
 
+  // cellValue is a row's sort key in a column: the cell's data-value, or
+  // else its text; null for a blank cell (empty, or "—").
   function cellValue(row, index, type) {
     var cell = row.cells[index];
-    if (!cell) return '';
-    var v = cell.hasAttribute('data-value') ? cell.getAttribute('data-value') : cell.textContent.trim();
-    if (type === 'number') {
-      var n = parseFloat(v);
-      return isNaN(n) ? -Infinity : n;
-    }
-    return v.toLowerCase();
+    var v = cell ? ('value' in cell.dataset ? cell.dataset.value : cell.textContent).trim() : '';
+    if (v === '' || v === '—') return null;
+    if (type !== 'number') return v;
+    v = parseFloat(v);
+    return isNaN(v) ? null : v;
   }
 
+  // sortTable orders a table's rows by the column of th, with blank cells
+  // last in both directions, and marks that column as the sorted one.
+  function sortTable(table, th, asc) {
+    var index = th.cellIndex, type = th.dataset.type, body = table.tBodies[0];
+    Array.from(th.parentNode.cells).forEach(function (h) { h.removeAttribute('aria-sort'); });
+    th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+    var rows = Array.from(body.rows, function (r) { return [cellValue(r, index, type), r]; });
+    rows.sort(function (a, b) {
+      var x = a[0], y = b[0];
+      if (x === null || y === null) return (x === null) - (y === null);
+      return (type === 'number' ? x - y : x.localeCompare(y)) * (asc ? 1 : -1);
+    });
+    rows.forEach(function (r) { body.appendChild(r[1]); });
+  }
+
+  // sortable puts a button in each sortable column's header, here so that
+  // no header offers to sort without JavaScript; a second press reverses
+  // the order. A header that links to its definition keeps the link and
+  // gets a button beside it.
   function sortable(table) {
-    var heads = table.tHead ? table.tHead.rows[0].cells : [];
-    Array.prototype.forEach.call(heads, function (th, index) {
-      var type = th.getAttribute('data-type');
-      if (!type) return;
-      th.tabIndex = 0;
-      th.setAttribute('role', 'columnheader');
-      function sort() {
-        var asc = th.getAttribute('aria-sort') !== 'ascending';
-        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute('aria-sort'); });
-        th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
-        var body = table.tBodies[0];
-        var rows = Array.prototype.slice.call(body.rows);
-        rows.sort(function (a, b) {
-          var x = cellValue(a, index, type), y = cellValue(b, index, type);
-          if (x < y) return asc ? -1 : 1;
-          if (x > y) return asc ? 1 : -1;
-          return 0;
-        });
-        rows.forEach(function (r) { body.appendChild(r); });
-      }
-      th.addEventListener('click', sort);
-      th.addEventListener('keydown', function (e) {
-        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sort(); }
+    table.tHead.rows[0].querySelectorAll('th[data-type]').forEach(function (th) {
+      var button = document.createElement('button');
+      button.type = 'button';
+      if (th.querySelector('a')) button.setAttribute('aria-label', 'Sort by ' + th.textContent.trim());
+      else button.append.apply(button, th.childNodes);
+      th.appendChild(button);
+      button.addEventListener('click', function () {
+        sortTable(table, th, th.getAttribute('aria-sort') !== 'ascending');
       });
     });
   }
 
+  // emptyState is the footer row a filtered table shows when no row
+  // matches, with a button that clears the filters.
+  function emptyState(table, clear) {
+    var foot = table.createTFoot(), cell = foot.insertRow().insertCell();
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = 'Clear filters';
+    button.onclick = clear;
+    cell.colSpan = table.tHead.rows[0].cells.length;
+    cell.className = 'empty-state';
+    cell.append('No deal matches these filters. ', button);
+    return foot;
+  }
+
+  // filterable filters the deals table with the form and keeps the filters
+  // and the sort in the address, so that a view can be shared and survives
+  // a reload. The address is read only as values: a filter option or a
+  // column that the page does not have is ignored.
   function filterable(form) {
     var target = document.getElementById(form.getAttribute('data-filter-for'));
-    if (!target) return;
-    var table = target.querySelector('table');
+    var table = target && target.querySelector('table[data-sortable]');
+    if (!table) return;
     var out = form.querySelector('output');
-    form.hidden = false;
+    var fields = Array.from(form.querySelectorAll('input[name], select[name]'));
+    var empty = emptyState(table, function () { form.reset(); apply(); fields[0].focus(); });
     function apply() {
-      var q = form.elements.q.value.trim().toLowerCase();
-      var owner = form.elements.owner.value;
-      var stage = form.elements.stage.value;
-      var status = form.elements.status.value;
-      var shown = 0, total = 0;
-      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-        total++;
-        var ok = (!owner || row.getAttribute('data-owner') === owner) &&
-          (!stage || row.getAttribute('data-stage') === stage) &&
-          (!status || row.getAttribute('data-status') === status) &&
-          (!q || row.textContent.toLowerCase().indexOf(q) >= 0);
+      var rows = Array.from(table.tBodies[0].rows), shown = 0;
+      rows.forEach(function (row) {
+        var ok = fields.every(function (f) {
+          var v = f.value.trim();
+          if (!v) return true;
+          if (f.type === 'search') return row.textContent.toLowerCase().indexOf(v.toLowerCase()) >= 0;
+          return row.getAttribute('data-' + f.name) === v;
+        });
         row.hidden = !ok;
         if (ok) shown++;
       });
-      if (out) out.textContent = shown === total ? total + ' deals' : shown + ' of ' + total + ' deals';
+      empty.hidden = shown > 0;
+      if (out) out.textContent = shown === rows.length ? rows.length + ' deals' : shown + ' of ' + rows.length + ' deals';
+      remember();
     }
+    function remember() {
+      var params = new URLSearchParams();
+      fields.forEach(function (f) { if (f.value) params.set(f.name, f.value); });
+      var th = table.querySelector('th[aria-sort][data-key]');
+      if (th) params.set('sort', th.dataset.key + (th.getAttribute('aria-sort') === 'ascending' ? '-asc' : '-desc'));
+      var query = params.toString();
+      if (query !== location.search.slice(1)) history.replaceState(history.state, '', (query ? '?' + query : location.pathname) + location.hash);
+    }
+    var asked = new URLSearchParams(location.search);
+    fields.forEach(function (f) {
+      var v = asked.get(f.name);
+      if (v === null) return;
+      f.value = v;
+      if (f.value !== v) f.value = ''; // not one of the options
+    });
+    var sort = /^(.+)-(asc|desc)$/.exec(asked.get('sort') || '') || [];
+    table.tHead.querySelectorAll('th[data-key]').forEach(function (th) {
+      if (th.dataset.key === sort[1]) sortTable(table, th, sort[2] === 'asc');
+    });
+    table.tHead.addEventListener('click', remember);
     form.addEventListener('input', apply);
     form.addEventListener('submit', function (e) { e.preventDefault(); });
+    form.hidden = false;
     apply();
   }
 

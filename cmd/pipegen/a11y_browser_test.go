@@ -29,6 +29,13 @@ func axeSource(t *testing.T) string {
 	return string(b)
 }
 
+// axeRun runs axe-core's WCAG 2.1 A and AA rules in the page and returns
+// the violations as JSON.
+const axeRun = `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}).then(r => JSON.stringify(r.violations))`
+
+// awaitPromise makes an evaluation wait for the promise the script returns.
+func awaitPromise(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
+
 // axeViolation is one failed rule on a page, with the elements that fail.
 type axeViolation struct {
 	ID    string `json:"id"`
@@ -66,8 +73,7 @@ func TestAccessibility(t *testing.T) {
 					chromedp.Sleep(400*time.Millisecond),
 					chromedp.Evaluate(`document.documentElement.scrollWidth - window.innerWidth`, &overflow),
 					chromedp.Evaluate(axe, nil),
-					chromedp.Evaluate(`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}).then(r => JSON.stringify(r.violations))`, &raw,
-						func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }),
+					chromedp.Evaluate(axeRun, &raw, awaitPromise),
 				)
 				if err != nil {
 					t.Fatalf("%s: %v", p, err)

@@ -207,8 +207,8 @@ func TestDemoSiteInBrowser(t *testing.T) {
 	// Sort by value, descending on the second click.
 	err = chromedp.Run(ctx,
 		chromedp.Evaluate(filterJS("q", ""), &shown),
-		chromedp.Click(`.deals-table thead th:nth-child(5)`, chromedp.ByQuery),
-		chromedp.Click(`.deals-table thead th:nth-child(5)`, chromedp.ByQuery),
+		chromedp.Click(`.deals-table thead th:nth-child(5) button`, chromedp.ByQuery),
+		chromedp.Click(`.deals-table thead th:nth-child(5) button`, chromedp.ByQuery),
 		chromedp.Evaluate(`document.querySelector('.deals-table tbody tr td:nth-child(5)').dataset.value`, &firstValue),
 		chromedp.Evaluate(`Array.from(document.querySelectorAll('.deals-table tbody tr td:nth-child(5)')).pop().dataset.value`, &lastValue),
 	)

@@ -139,7 +139,7 @@ func TestEveryNumberLinksToItsDefinition(t *testing.T) {
 // table; the deals table and a team's page show it.
 func TestOwnerColumn(t *testing.T) {
 	files, _ := build(t, pipeline, deals, Options{})
-	const th = `<th scope="col" data-type="text">Owner</th>`
+	const th = `<th scope="col" data-type="text" data-key="owner">Owner</th>`
 	for page, want := range map[string]bool{"deals.html": true, "teams/emea.html": true, "owners/ann.html": false} {
 		if got := strings.Contains(string(files[page]), th); got != want {
 			t.Errorf("%s shows the owner column: %v, want %v", page, got, want)

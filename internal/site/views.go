@@ -303,20 +303,25 @@ type dealTable struct {
 type dealTableRow struct {
 	Href, Title, Company, Owner, OwnerName, Stage, StageName string
 	Status                                                   model.StageType
-	Value, Prob, ExpectedClose, Source                       string
-	ValueSort, ProbSort, DaysText, Pushes                    string
-	DaysSort, PushSort                                       int
-	Stuck, Overdue                                           bool
+	Value, Prob, ExpectedClose, Source, DaysText, Pushes     string
+	// StageSort is the stage's place in the pipeline, so that the stage
+	// column sorts in pipeline order. The other sort keys are empty for a
+	// blank cell, which sorts last either way.
+	StageSort                     int
+	ValueSort, ProbSort, DaysSort string
+	PushSort                      int
+	Stuck, Overdue                bool
 }
 
 func (rd *renderer) dealTable(from string, deals []metrics.DealRow) dealTable {
 	var t dealTable
 	for _, d := range deals {
+		stage, _ := rd.p.StageIndex(d.Stage)
 		row := dealTableRow{
-			Href: rel(from, dealPath(d.ID)), Title: d.Title, Company: d.Company, Owner: d.Owner, OwnerName: rd.ownerName(d.Owner),
-			Stage: d.Stage, StageName: d.StageName, Status: d.Status, Value: format.None, ValueSort: "-1",
-			Prob: format.Percent(d.Probability), ProbSort: fmt.Sprint(d.Probability), ExpectedClose: d.ExpectedClose.String(),
-			Source: d.Source, DaysText: format.Int(d.DaysInStage), DaysSort: d.DaysInStage, Stuck: d.Stuck, Overdue: d.Overdue,
+			Href: rel(from, dealPath(d.ID)), Title: d.Title, Company: orNone(d.Company), Owner: d.Owner, OwnerName: rd.ownerName(d.Owner),
+			Stage: d.Stage, StageName: d.StageName, StageSort: stage, Status: d.Status, Value: format.None,
+			Prob: format.Percent(d.Probability), ProbSort: fmt.Sprint(d.Probability), ExpectedClose: dateText(d.ExpectedClose),
+			Source: orNone(d.Source), DaysText: format.Int(d.DaysInStage), DaysSort: fmt.Sprint(d.DaysInStage), Stuck: d.Stuck, Overdue: d.Overdue,
 		}
 		if d.HasValue {
 			row.Value, row.ValueSort = rd.money(d.Value), d.Value.String()
@@ -325,8 +330,8 @@ func (rd *renderer) dealTable(from string, deals []metrics.DealRow) dealTable {
 			t.Pushes, row.Pushes, row.PushSort = true, format.Int(n), n
 		}
 		if d.Status != model.Open {
-			row.Prob, row.ProbSort = format.None, "-1"
-			row.DaysText, row.DaysSort = format.None, -1
+			row.Prob, row.ProbSort = format.None, ""
+			row.DaysText, row.DaysSort = format.None, ""
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -337,6 +342,14 @@ func (rd *renderer) dealTable(from string, deals []metrics.DealRow) dealTable {
 		t.Stages = append(t.Stages, struct{ ID, Name string }{s.ID, s.Title()})
 	}
 	return t
+}
+
+// orNone is a text field of a deal as a cell shows it: None when blank.
+func orNone(s string) string {
+	if s == "" {
+		return format.None
+	}
+	return s
 }
 
 // pushCount is how many commits pushed a deal's close date later; ok is
@@ -396,7 +409,7 @@ type groupRow struct {
 }
 
 func (rd *renderer) groupRow(href, name string, g metrics.Group) groupRow {
-	winSort := "-1"
+	winSort := "" // no rate: blank, which sorts last
 	if g.WinRate.Valid {
 		winSort = fmt.Sprint(g.WinRate.V)
 	}
