@@ -66,6 +66,9 @@ reported and nothing is written. It never replaces an existing file.`,
 			}
 			if *value != "" {
 				if _, err := model.ParseMoney(*value); err != nil {
+					if guess, ok := model.GuessMoney(*value); ok {
+						return &usageError{msg: fmt.Sprintf("--value: %v — did you mean %s?", err, guess), hint: fmt.Sprintf("pass --value %s: digits with at most two decimals, without a currency sign, separators or k", guess)}
+					}
 					return &usageError{msg: "--value: " + err.Error(), hint: "write digits with at most two decimals, like 36000 or 1250.50"}
 				}
 			}
