@@ -84,7 +84,7 @@ pipeline.yaml) set to a later date, dates up to it are accepted.`,
 }
 
 func dirFlag(fs *flag.FlagSet) *string {
-	return fs.String("dir", ".", "the pipeline repository `DIR`")
+	return fs.String("dir", "", "the pipeline repository `DIR` (default: the current folder, or the nearest one above it with a pipeline.yaml)")
 }
 
 func parseDateFlag(name, value string) (model.Date, error) {

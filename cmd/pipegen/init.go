@@ -32,7 +32,7 @@ nothing, names the files in the way and exits 1.
 The workflows install this version of pipegen, or the latest release when
 this pipegen was not built from a release.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
-		dir := dirFlag(fs)
+		dir := fs.String("dir", "", "the folder to write the repository into, `DIR` (default: the current folder)")
 		return func(_ context.Context, e *env, args []string) error {
 			if len(args) > 1 {
 				return &usageError{msg: fmt.Sprintf("init takes one folder, got %d arguments", len(args)), hint: "run pipegen init DIR"}

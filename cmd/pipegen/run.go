@@ -6,12 +6,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
 
 	"github.com/pipegen/pipegen/internal/load"
+	"github.com/pipegen/pipegen/internal/project"
 	"github.com/pipegen/pipegen/internal/suggest"
+	"github.com/pipegen/pipegen/internal/term"
 )
 
 // command is one pipegen subcommand.
@@ -90,7 +94,37 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	e.loader = loader
+	findRepo(e, c, fs)
 	return runFn(ctx, e, positional)
+}
+
+// findRepo sets a --dir that was not given: for init, the current
+// folder; for the others, the pipeline repository that holds the current
+// folder, found as git finds its work tree, so that a command run in
+// deals/ works. It says which folder it took when that is not the current
+// one.
+func findRepo(e *env, c *command, fs *flag.FlagSet) {
+	if fs.Lookup("dir") == nil || set(fs, "dir") {
+		return
+	}
+	fs.Set("dir", ".")
+	if c == initCommand {
+		return
+	}
+	found, ok := project.Find(".")
+	if !ok {
+		return
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return
+	}
+	rel, err := filepath.Rel(wd, found)
+	if err != nil || rel == "." {
+		return
+	}
+	fs.Set("dir", rel)
+	fmt.Fprintf(e.stderr, "pipegen: note: using the pipeline repository in %s\n", term.Clean(rel))
 }
 
 func newFlagSet(c *command) *flag.FlagSet {
@@ -140,7 +174,7 @@ func writeUsage(w io.Writer) {
 		fmt.Fprintf(&b, "\t%-10s %s\n", c.name, c.summary)
 	}
 	b.WriteString("\nRun \"pipegen help <command>\" or \"pipegen <command> -h\" for a command's flags.\n")
-	b.WriteString("Every command takes --dir, the pipeline repository (default \".\").\n")
+	b.WriteString("Every command takes --dir, the pipeline repository (default: the current folder,\nor the nearest folder above it with a pipeline.yaml, within its git work tree).\n")
 	b.WriteString("Exit codes: 0 ok, 1 the input has errors, 2 the command was used wrongly.\n")
 	b.WriteString("A file over 1MiB is refused; PIPEGEN_MAX_FILE_SIZE (like 2MiB) sets another limit.\n")
 	io.WriteString(w, b.String())

@@ -235,8 +235,16 @@ func (c *checker) knownStage(file, id string, pos model.Pos, what string) *model
 	s := c.p.Stage(id)
 	if s == nil {
 		ids := c.stageIDs()
-		c.errorf(file, pos, "unknown-stage", "the stages are "+suggest.Quoted(ids, "and"),
-			"%s unknown stage %q%s", what, id, didYouMean(id, ids))
+		names := make([]string, len(c.p.Stages))
+		for i, st := range c.p.Stages {
+			names[i] = st.Name
+		}
+		hint, mean := "the stages are "+suggest.Quoted(ids, "and"), didYouMean(id, ids)
+		if named := suggest.Named(id, ids, names); named != "" {
+			hint = fmt.Sprintf("%q is the name of stage %q: files name a stage by its id", id, named)
+			mean = fmt.Sprintf(" — did you mean %q?", named)
+		}
+		c.errorf(file, pos, "unknown-stage", hint, "%s unknown stage %q%s", what, id, mean)
 	}
 	return s
 }
@@ -246,11 +254,16 @@ func (c *checker) knownOwner(file, id string, pos model.Pos, what string) {
 		return
 	}
 	ids := make([]string, len(c.p.Owners))
+	names := make([]string, len(c.p.Owners))
 	for i, o := range c.p.Owners {
-		ids[i] = o.ID
+		ids[i], names[i] = o.ID, o.Name
 	}
-	c.errorf(file, pos, "unknown-owner", listHint("owner", "owners", ids),
-		"%s owner %q is not in the owners of pipeline.yaml%s", what, id, didYouMean(id, ids))
+	hint, mean := listHint("owner", "owners", ids), didYouMean(id, ids)
+	if named := suggest.Named(id, ids, names); named != "" {
+		hint = fmt.Sprintf("%q is the name of owner %q: files name an owner by its id", id, named)
+		mean = fmt.Sprintf(" — did you mean %q?", named)
+	}
+	c.errorf(file, pos, "unknown-owner", hint, "%s owner %q is not in the owners of pipeline.yaml%s", what, id, mean)
 }
 
 func (c *checker) knownSource(file, id string, pos model.Pos, what string) {

@@ -16,21 +16,39 @@ import (
 	"github.com/pipegen/pipegen/internal/model"
 )
 
-// Move is a history entry to add.
+// Move is a history entry to add, with the fields a rep sets along with
+// it (a proposal's value and close date).
 type Move struct {
 	Stage  string
 	Date   model.Date
 	Reason string
+	// Value, when set, becomes the deal's value.
+	Value    model.Money
+	HasValue bool
+	// ExpectedClose, when not zero, becomes the deal's expected_close.
+	ExpectedClose model.Date
 }
 
 // AppendMove returns src with m added as the last entry of its history, in
 // the style of the entries already there (block or flow), with the same
-// indentation and line endings. The result is read back before it is
-// returned: unless it is exactly the old deal plus the new last move, it
-// is an error, and nothing should be written.
+// indentation and line endings, and the fields m sets set. The result is
+// read back before it is returned: unless it is exactly the old deal with
+// those fields and the new last move, it is an error, and nothing should
+// be written.
 func AppendMove(src []byte, m Move) ([]byte, error) {
-	out, err := appendMove(src, m)
-	if err != nil {
+	out := src
+	var err error
+	if m.HasValue {
+		if out, err = setField(out, "value", m.Value.String()); err != nil {
+			return nil, err
+		}
+	}
+	if !m.ExpectedClose.IsZero() {
+		if out, err = setField(out, "expected_close", m.ExpectedClose.String()); err != nil {
+			return nil, err
+		}
+	}
+	if out, err = appendMove(out, m); err != nil {
 		return nil, err
 	}
 	if err := verifyAppend(src, out, m); err != nil {

@@ -13,6 +13,8 @@ type NewDeal struct {
 	// Value is the amount as the user typed it, already checked to be an
 	// amount; empty when not given.
 	Value string
+	// ExpectedClose is the expected close date; zero when not given.
+	ExpectedClose model.Date
 	// Stage and Date are the first history entry.
 	Stage string
 	Date  model.Date
@@ -33,6 +35,9 @@ func (d NewDeal) Text() []byte {
 	field("source", d.Source)
 	if d.Value != "" {
 		fmt.Fprintf(&b, "value: %s\n", d.Value)
+	}
+	if !d.ExpectedClose.IsZero() {
+		fmt.Fprintf(&b, "expected_close: %s\n", d.ExpectedClose)
 	}
 	fmt.Fprintf(&b, "history:\n  - stage: %s\n    date: %s\n", Scalar(d.Stage), d.Date)
 	b.WriteString("notes: |\n  Created with pipegen new.\n")

@@ -15,7 +15,8 @@ import (
 var errLostMove = errors.New("the move could not be added safely to this file's layout: nothing was changed; add it by hand, or rewrite the last history entry on one line")
 
 // verifyAppend reads src and out as deals and checks that out is src with
-// m as one more history entry at the end, and nothing else changed.
+// m as one more history entry at the end and the fields m sets, and
+// nothing else changed.
 func verifyAppend(src, out []byte, m Move) error {
 	before, bd := load.ParseDeal("deal.yaml", "deal", src)
 	after, ad := load.ParseDeal("deal.yaml", "deal", out)
@@ -23,6 +24,12 @@ func verifyAppend(src, out []byte, m Move) error {
 		return errLostMove
 	}
 	want := values(before)
+	if m.HasValue {
+		want.Value, want.HasValue = m.Value, true
+	}
+	if !m.ExpectedClose.IsZero() {
+		want.ExpectedClose = m.ExpectedClose
+	}
 	want.History = append(want.History, model.Move{Stage: m.Stage, Date: m.Date, Reason: m.Reason})
 	if !reflect.DeepEqual(want, values(after)) {
 		return errLostMove

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -97,7 +98,7 @@ func (d *decoder) parse(src []byte) (body ast.Node, ok bool) {
 	}
 	f, err := parser.Parse(tokens, 0)
 	if err != nil {
-		d.syntaxError(err)
+		d.syntaxError(err, src)
 		return nil, false
 	}
 	if len(f.Docs) == 0 {
@@ -118,7 +119,7 @@ func (d *decoder) parse(src []byte) (body ast.Node, ok bool) {
 	return f.Docs[0].Body, true
 }
 
-func (d *decoder) syntaxError(err error) {
+func (d *decoder) syntaxError(err error, src []byte) {
 	var ye yaml.Error
 	p := model.Pos{Line: 1, Col: 1}
 	msg := err.Error()
@@ -127,6 +128,11 @@ func (d *decoder) syntaxError(err error) {
 		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
 			p = model.Pos{Line: tk.Position.Line, Col: tk.Position.Column}
 		}
+	}
+	if at, field, value, ok := noSpaceAfterColon(src, p.Line); ok {
+		d.errorf(at, "yaml-syntax", fmt.Sprintf("write %s: %s, with a space after the colon: without it, the line is one piece of text, not a field and its value", field, value),
+			"a space is missing after %q", field+":")
+		return
 	}
 	code, hint := "yaml-syntax", "check the indentation and quoting on this line and the one before it"
 	switch {
@@ -144,6 +150,33 @@ func (d *decoder) syntaxError(err error) {
 		hint = "close the quoted text with the same quote it opened with"
 	}
 	d.errorf(p, code, hint, "YAML does not parse: %s", msg)
+}
+
+// fieldNoSpace matches a line like "value:36000" or "- stage:won": a field
+// name, a colon and a value with no space between them.
+var fieldNoSpace = regexp.MustCompile(`^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*):([^\s:/#][^#]*)`)
+
+// noSpaceAfterColon looks at the line of a syntax error and the one before
+// it for the commonest slip in a hand-written file, "value:36000", and
+// returns where the value starts, the field and the value.
+func noSpaceAfterColon(src []byte, line int) (at model.Pos, field, value string, ok bool) {
+	lines := strings.Split(string(src), "\n")
+	for _, n := range []int{line, line - 1} {
+		if n < 1 || n > len(lines) {
+			continue
+		}
+		m := fieldNoSpace.FindStringSubmatch(strings.TrimRight(lines[n-1], "\r"))
+		if m == nil {
+			continue
+		}
+		col := utf8.RuneCountInString(m[1]+m[2]) + 2
+		value = strings.TrimSpace(m[3])
+		if r := []rune(value); len(r) > 40 {
+			value = string(r[:40]) + "…"
+		}
+		return model.Pos{Line: n, Col: col}, m[2], value, true
+	}
+	return model.Pos{}, "", "", false
 }
 
 // posOf returns where a node starts: a mapping at its first key.
@@ -348,12 +381,30 @@ func (d *decoder) number(n ast.Node, field, example string) (string, bool) {
 
 // money reads an amount exact to the cent.
 func (d *decoder) money(n ast.Node, field string) (model.Money, bool) {
+	if str, ok := n.(*ast.StringNode); ok && quoted(n) {
+		// "36000" or "€36,000": offer the amount, unquoted.
+		hint := ""
+		if m, err := model.ParseMoney(str.Value); err == nil {
+			hint = fmt.Sprintf("remove the quotes: %s: %s", field, m)
+		} else if guess, ok := model.GuessMoney(str.Value); ok {
+			hint = fmt.Sprintf("write %s: %s: an amount is digits with at most two decimals, without quotes, a currency sign, separators or k", field, guess)
+		}
+		if hint != "" {
+			d.errorf(posOf(n), "wrong-type", hint, "%s must be a number, not quoted text", field)
+			return 0, false
+		}
+	}
 	s, ok := d.number(n, field, "36000")
 	if !ok {
 		return 0, false
 	}
 	m, err := model.ParseMoney(s)
 	if err != nil {
+		if guess, ok := model.GuessMoney(s); ok {
+			d.errorf(posOf(n), "bad-number", fmt.Sprintf("write %s: %s: an amount is digits with at most two decimals, without a currency sign, separators or k", field, guess),
+				"%s: %v — did you mean %s?", field, err, guess)
+			return 0, false
+		}
 		d.errorf(posOf(n), "bad-number", "amounts are exact to the cent: write digits with at most two decimals and no separators or leading zeros, like 36000 or 1250.50", "%s: %v", field, err)
 		return 0, false
 	}

@@ -102,7 +102,7 @@ func (l Loader) ReadPipeline(dir string) (*model.Pipeline, []diag.Diagnostic) {
 	if d != nil {
 		if errors.Is(d.err, fs.ErrNotExist) {
 			d.Code, d.Message = "missing-file", "pipeline.yaml not found"
-			d.Hint = "pass --dir with the folder that holds pipeline.yaml, or create one (see docs/reference.md)"
+			d.Hint = "run pipegen in the folder that holds pipeline.yaml or in one inside it, or pass --dir with that folder; pipegen init starts a new repository"
 		}
 		return &model.Pipeline{File: PipelineFile}, []diag.Diagnostic{d.Diagnostic}
 	}

@@ -31,6 +31,36 @@ func Closest(s string, options []string) string {
 	return best
 }
 
+// Named returns the id whose display name s is, for a file that writes a
+// name where an id belongs ("Closed won" for the stage won, "Olena
+// Kovalenko" for the owner olena). names[i] is the name of ids[i]. Case and
+// surrounding spaces do not count, and a single word of a name (a first
+// name) is enough when no other name has it. It returns "" when no name
+// fits.
+func Named(s string, ids, names []string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" {
+		return ""
+	}
+	for i, n := range names {
+		if strings.EqualFold(strings.Join(strings.Fields(n), " "), s) {
+			return ids[i]
+		}
+	}
+	found := ""
+	for i, n := range names {
+		for _, w := range strings.Fields(n) {
+			if strings.EqualFold(w, s) {
+				if found != "" && found != ids[i] {
+					return ""
+				}
+				found = ids[i]
+			}
+		}
+	}
+	return found
+}
+
 // distance is the Levenshtein distance between two strings, by rune.
 func distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)

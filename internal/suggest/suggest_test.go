@@ -40,3 +40,24 @@ func TestQuoted(t *testing.T) {
 		}
 	}
 }
+
+func TestNamed(t *testing.T) {
+	ids := []string{"lead", "won", "lost", "olena", "ana"}
+	names := []string{"Prospecting", "Closed won", "Closed lost", "Olena Kovalenko", "Ana Kovalenko"}
+	tests := []struct{ in, want string }{
+		{"Closed won", "won"},
+		{"  closed   WON ", "won"},
+		{"Prospecting", "lead"},
+		{"Olena Kovalenko", "olena"},
+		{"Olena", "olena"},
+		{"Kovalenko", ""}, // two owners have it
+		{"Closed", ""},
+		{"Closed wo", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Named(tt.in, ids, names); got != tt.want {
+			t.Errorf("Named(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
