@@ -13,11 +13,12 @@
 //	pipegen init sales-pipeline        start a pipeline repository
 //	pipegen new --title "Northwind — analytics" --owner olena
 //	pipegen move northwind-analytics proposal --date 2026-11-02
+//	pipegen import hubspot deals.csv --map map.yaml   a CRM's export of deals, as checked deal files
 //	pipegen schema deal                the JSON Schema of a deal file, for editors
 //
 // This package only wires flags and the terminal to the packages under
 // internal/: project loads and checks a repository, metrics computes the
-// numbers, site renders the dashboard, serve previews it. Exit codes are
-// decided in one place: 0 ok, 1 the input has errors, 2 the command was
-// used wrongly.
+// numbers, site renders the dashboard, serve previews it, importer turns
+// CRM exports into deal files. Exit codes are decided in one place: 0 ok,
+// 1 the input has errors, 2 the command was used wrongly.
 package main

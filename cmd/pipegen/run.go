@@ -38,7 +38,7 @@ type env struct {
 var commands []*command
 
 func init() {
-	commands = []*command{checkCommand, metricsCommand, buildCommand, serveCommand, diffCommand, initCommand, newCommand, moveCommand, schemaCommand, versionCommand}
+	commands = []*command{checkCommand, metricsCommand, buildCommand, serveCommand, diffCommand, initCommand, newCommand, moveCommand, importCommand, schemaCommand, versionCommand}
 }
 
 func lookup(name string) *command {

@@ -16,7 +16,8 @@ var fold = strings.NewReplacer(
 )
 
 // Slug turns a deal title into a file name: lowercase ASCII letters and
-// digits separated by single hyphens, at most 60 characters.
+// digits separated by single hyphens, at most 60 characters, never a name
+// that a file system keeps for itself.
 func Slug(title string) string {
 	s := fold.Replace(strings.ToLower(title))
 	var b strings.Builder
@@ -47,5 +48,14 @@ func Slug(title string) string {
 	if out == "" {
 		return "deal"
 	}
+	if reserved[out] {
+		return out + "-deal"
+	}
 	return out
 }
+
+// reserved are the names Windows keeps for devices, whatever their
+// extension: deals/con.yaml cannot be checked out there.
+var reserved = map[string]bool{"con": true, "prn": true, "aux": true, "nul": true,
+	"com0": true, "com1": true, "com2": true, "com3": true, "com4": true, "com5": true, "com6": true, "com7": true, "com8": true, "com9": true,
+	"lpt0": true, "lpt1": true, "lpt2": true, "lpt3": true, "lpt4": true, "lpt5": true, "lpt6": true, "lpt7": true, "lpt8": true, "lpt9": true}

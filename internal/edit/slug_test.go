@@ -14,6 +14,12 @@ func TestSlug(t *testing.T) {
 		"  ---  ":                                "deal",
 		"日本":                                     "deal",
 		"Acme/../../etc":                         "acme-etc",
+		"/etc/passwd":                            "etc-passwd",
+		"..":                                     "deal",
+		"CON":                                    "con-deal",
+		"nul.":                                   "nul-deal",
+		"Lpt1":                                   "lpt1-deal",
+		"Console":                                "console",
 		strings.Repeat("abc ", 40):               strings.TrimSuffix(strings.Repeat("abc-", 15), "-"),
 	}
 	for in, want := range tests {

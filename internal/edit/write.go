@@ -16,7 +16,7 @@ func Replace(path string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := writeTemp(path, data, info.Mode().Perm())
+	tmp, err := writeTemp(path, data, info.Mode().Perm(), true)
 	if err != nil {
 		return err
 	}
@@ -28,12 +28,20 @@ func Replace(path string, data []byte) error {
 }
 
 // Create writes a new file in one step and refuses to replace one that
-// exists, even one created a moment ago by someone else.
-func Create(path string, data []byte) error {
+// exists, even one created a moment ago by someone else. It returns once
+// the file is on the disk.
+func Create(path string, data []byte) error { return create(path, data, true) }
+
+// CreateMany writes a new file as Create does, but does not wait for it to
+// reach the disk: waiting for each of thousands of files takes minutes.
+// Whoever writes many calls SyncAll once when they are written.
+func CreateMany(path string, data []byte) error { return create(path, data, false) }
+
+func create(path string, data []byte, sync bool) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp, err := writeTemp(path, data, 0o644)
+	tmp, err := writeTemp(path, data, 0o644, sync)
 	if err != nil {
 		return err
 	}
@@ -41,14 +49,14 @@ func Create(path string, data []byte) error {
 	// A hard link fails when the target exists: no check-then-write race.
 	if err := os.Link(tmp, path); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%s already exists", path)
+			return fmt.Errorf("%s: %w", path, fs.ErrExist)
 		}
 		return err
 	}
 	return nil
 }
 
-func writeTemp(path string, data []byte, perm fs.FileMode) (string, error) {
+func writeTemp(path string, data []byte, perm fs.FileMode, sync bool) (string, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
 	if err != nil {
 		return "", err
@@ -59,10 +67,12 @@ func writeTemp(path string, data []byte, perm fs.FileMode) (string, error) {
 		os.Remove(name)
 		return "", err
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(name)
-		return "", err
+	if sync {
+		if err := f.Sync(); err != nil {
+			f.Close()
+			os.Remove(name)
+			return "", err
+		}
 	}
 	if err := f.Close(); err != nil {
 		os.Remove(name)
