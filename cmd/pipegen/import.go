@@ -78,7 +78,7 @@ The exit code is 1 when any row could not be imported.`,
 			}
 			p, pd := e.loader.ReadPipeline(*dir)
 			if diag.HasErrors(pd) {
-				return reportErrors(e, *dir, pd, nil)
+				return reportErrors(e, *dir, pd)
 			}
 			var m *load.ImportMap
 			if *mapFile != "" {
