@@ -13,6 +13,9 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/pipegen/pipegen/internal/gen"
+	"github.com/pipegen/pipegen/internal/load"
 )
 
 // axeSource is axe-core from npm (npm ci), which the accessibility test
@@ -52,53 +55,106 @@ type axeViolation struct {
 	} `json:"nodes"`
 }
 
+// pageTypes is one page of each kind of the demo site.
+var pageTypes = []string{"index.html", "deals.html", "deals/bellwether-tools.html", "owners.html", "owners/sofia.html", "teams/emea.html", "stages.html", "review.html", "metrics.html"}
+
 // Every page type of the demo passes axe-core's WCAG 2.1 A and AA rules, in
-// light and dark, on a desktop and on a phone; no page scrolls sideways,
-// and none logs an error or fails to load a file.
+// light and dark, on a desktop and on phones (390 and 320 px); no page
+// scrolls sideways, and none logs an error or fails to load a file.
 func TestAccessibility(t *testing.T) {
-	axe := axeSource(t)
-	ctx, log := browser(t)
 	srv, _ := buildSite(t, "../..")
-	pages := []string{"index.html", "deals.html", "deals/bellwether-tools.html", "owners.html", "owners/sofia.html", "teams/emea.html", "stages.html", "review.html", "metrics.html"}
+	auditPages(t, srv.URL, pageTypes, []int64{1440, 390, 320})
+}
+
+// The same holds on the site of a generated pipeline of 10,000 deals: its
+// tables are long, its names many, its charts full.
+func TestAccessibilityOfALargePipeline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping the 10,000-deal site in -short mode")
+	}
+	dir := t.TempDir()
+	if err := gen.Write(dir, gen.Options{Seed: 1, Deals: 10000, End: gen.BenchEnd, Months: 24}); err != nil {
+		t.Fatal(err)
+	}
+	srv, out := buildSite(t, dir)
+	files, _, err := load.DealFiles(dir)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("generated deals: %v", err)
+	}
+	owner := firstEntry(t, filepath.Join(out, "owners"))
+	team := firstEntry(t, filepath.Join(out, "teams"))
+	deal := "deals/" + load.DealID(files[len(files)/2]) + ".html"
+	pages := []string{"index.html", "deals.html", deal, "owners.html", "owners/" + owner, "teams/" + team, "stages.html", "review.html"}
+	auditPages(t, srv.URL, pages, []int64{1440, 390})
+}
+
+// firstEntry returns the name of the first .html file in dir.
+func firstEntry(t *testing.T, dir string) string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".html") {
+			return e.Name()
+		}
+	}
+	t.Fatalf("no page in %s", dir)
+	return ""
+}
+
+// auditPages runs axe-core on each page at each width, in light and dark,
+// and fails on a violation, a page that scrolls sideways, or an error the
+// page logs or a file it fails to load.
+func auditPages(t *testing.T, base string, pages []string, widths []int64) {
+	t.Helper()
+	axe := axeSource(t)
 	found := map[string][]string{}
+	// A browser for each width and scheme: one for every page would take
+	// longer to start than the pages take, and one for all would outlive
+	// its time limit.
 	for _, scheme := range []string{"light", "dark"} {
-		for _, width := range []int64{1440, 390} {
-			media := emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}})
-			for _, p := range pages {
-				var raw string
-				var overflow int
-				err := chromedp.Run(ctx, chromedp.EmulateViewport(width, 900), media,
-					chromedp.Navigate(srv.URL+"/"+p),
-					chromedp.WaitReady("body", chromedp.ByQuery),
-					chromedp.Sleep(400*time.Millisecond),
-					chromedp.Evaluate(`document.documentElement.scrollWidth - window.innerWidth`, &overflow),
-					chromedp.Evaluate(axe, nil),
-					chromedp.Evaluate(axeRun, &raw, awaitPromise),
-				)
-				if err != nil {
-					t.Fatalf("%s: %v", p, err)
-				}
-				if overflow > 0 {
-					t.Errorf("%s %s %d px: the page scrolls sideways by %d px", p, scheme, width, overflow)
-				}
-				if ev := log.take(ctx); len(ev) > 0 {
-					t.Errorf("%s %s %d px: %v", p, scheme, width, ev)
-				}
-				var vs []axeViolation
-				if err := json.Unmarshal([]byte(raw), &vs); err != nil {
-					t.Fatal(err)
-				}
-				for _, v := range vs {
-					for _, n := range v.Nodes {
-						what := fmt.Sprintf("%s %s %d: %v %.120s", p, scheme, width, n.Target, n.HTML)
-						if v.ID == "color-contrast" && len(n.Any) > 0 {
-							d := n.Any[0].Data
-							what = fmt.Sprintf("%s on %s is %.2f:1 — %s", d.Fg, d.Bg, d.Ratio, what)
+		for _, width := range widths {
+			t.Run(fmt.Sprintf("%s/%dpx", scheme, width), func(t *testing.T) {
+				ctx, log := browser(t)
+				media := emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}})
+				for _, p := range pages {
+					var raw string
+					var overflow int
+					err := chromedp.Run(ctx, chromedp.EmulateViewport(width, 900), media,
+						chromedp.Navigate(base+"/"+p),
+						chromedp.WaitReady("body", chromedp.ByQuery),
+						chromedp.Sleep(400*time.Millisecond),
+						chromedp.Evaluate(`document.documentElement.scrollWidth - window.innerWidth`, &overflow),
+						chromedp.Evaluate(axe, nil),
+						chromedp.Evaluate(axeRun, &raw, awaitPromise),
+					)
+					if err != nil {
+						t.Fatalf("%s: %v", p, err)
+					}
+					if overflow > 0 {
+						t.Errorf("%s %s %d px: the page scrolls sideways by %d px", p, scheme, width, overflow)
+					}
+					if ev := log.take(ctx); len(ev) > 0 {
+						t.Errorf("%s %s %d px: %v", p, scheme, width, ev)
+					}
+					var vs []axeViolation
+					if err := json.Unmarshal([]byte(raw), &vs); err != nil {
+						t.Fatal(err)
+					}
+					for _, v := range vs {
+						for _, n := range v.Nodes {
+							what := fmt.Sprintf("%s %s %d: %v %.120s", p, scheme, width, n.Target, n.HTML)
+							if v.ID == "color-contrast" && len(n.Any) > 0 {
+								d := n.Any[0].Data
+								what = fmt.Sprintf("%s on %s is %.2f:1 — %s", d.Fg, d.Bg, d.Ratio, what)
+							}
+							found[v.ID] = append(found[v.ID], what)
 						}
-						found[v.ID] = append(found[v.ID], what)
 					}
 				}
-			}
+			})
 		}
 	}
 	ids := make([]string, 0, len(found))

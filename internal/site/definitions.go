@@ -24,7 +24,7 @@ var (
 
 func renderDefinitions() (template.HTML, error) {
 	definitionsOnce.Do(func() {
-		md := goldmark.New(goldmark.WithExtensions(extension.GFM), goldmark.WithRendererOptions(html.WithUnsafe()))
+		md := goldmark.New(goldmark.WithExtensions(extension.GFM, narrowScreens), goldmark.WithRendererOptions(html.WithUnsafe()))
 		var b bytes.Buffer
 		definitionsErr = md.Convert([]byte(docs.Metrics), &b)
 		definitionsHTML = template.HTML(b.String())

@@ -20,7 +20,7 @@ import (
 // user text) and links and images may only point at http, https and mailto
 // addresses.
 var md = goldmark.New(
-	goldmark.WithExtensions(extension.GFM),
+	goldmark.WithExtensions(extension.GFM, narrowScreens),
 	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(linkFilter{}, 100))),
 )
 

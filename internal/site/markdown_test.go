@@ -25,19 +25,26 @@ func TestMarkdownSafety(t *testing.T) {
 		{"- [x] done\n- [ ] todo\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~", []string{"<table>", "checked", "<del>old</del>"}, nil},
 	}
 	for _, tt := range tests {
-		got, err := markdown(tt.in)
-		if err != nil {
-			t.Fatal(err)
+		checkMarkdown(t, tt.in, tt.want, tt.mustNot)
+	}
+}
+
+// checkMarkdown renders in and reports each of want that the HTML lacks
+// and each of mustNot that it holds.
+func checkMarkdown(t *testing.T, in string, want, mustNot []string) {
+	t.Helper()
+	got, err := markdown(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range want {
+		if !strings.Contains(string(got), w) {
+			t.Errorf("markdown(%q) = %s\nlacks %s", in, got, w)
 		}
-		for _, w := range tt.want {
-			if !strings.Contains(string(got), w) {
-				t.Errorf("markdown(%q) = %s\nlacks %s", tt.in, got, w)
-			}
-		}
-		for _, w := range tt.mustNot {
-			if strings.Contains(string(got), w) {
-				t.Errorf("markdown(%q) = %s\ncontains %s", tt.in, got, w)
-			}
+	}
+	for _, w := range mustNot {
+		if strings.Contains(string(got), w) {
+			t.Errorf("markdown(%q) = %s\ncontains %s", in, got, w)
 		}
 	}
 }

@@ -66,7 +66,7 @@ func TestDashboardAgreesWithReport(t *testing.T) {
 	// Targets show the categories and the overdue value; the team's target
 	// is on the overview and on the team's page.
 	for _, tg := range in.Report.Targets {
-		cells := fmt.Sprintf(`<td class="num">%s</td><td class="num">%s</td>`, html.EscapeString(format.Money(tg.Commit, "EUR")), html.EscapeString(format.Money(tg.BestCase, "EUR")))
+		cells := fmt.Sprintf(`<td class="num" data-label="Commit">%s</td><td class="num" data-label="Best case">%s</td>`, html.EscapeString(format.Money(tg.Commit, "EUR")), html.EscapeString(format.Money(tg.BestCase, "EUR")))
 		if tg.Status != metrics.Past && !strings.Contains(index, cells) {
 			t.Errorf("index.html lacks the commit and best case of %s: %s", tg.Period, cells)
 		}
@@ -85,8 +85,8 @@ func TestNextStepLists(t *testing.T) {
 		t.Fatalf("overdue next steps = %+v", in.Report.OverdueNextStep)
 	}
 	for page, want := range map[string][]string{
-		"index.html":      {`<a href="deals/acme.html">Acme — analytics</a></th><td>Send the &lt;order&gt; form</td><td class="nowrap">2026-11-25</td><td class="num">2</td>`, `<a href="deals/dune.html">Dune</a>`},
-		"owners/ann.html": {`<a href="../deals/acme.html">Acme — analytics</a></th><td>Send the &lt;order&gt; form</td>`, "Every open deal has a next step."},
+		"index.html":      {`<a href="deals/acme.html">Acme — analytics</a></th><td data-label="Next step">Send the &lt;order&gt; form</td><td class="nowrap" data-label="Due">2026-11-25</td><td class="num" data-label="Days late">2</td>`, `<a href="deals/dune.html">Dune</a>`},
+		"owners/ann.html": {`<a href="../deals/acme.html">Acme — analytics</a></th><td data-label="Next step">Send the &lt;order&gt; form</td>`, "Every open deal has a next step."},
 		"owners/bob.html": {"Every next step is on time.", `<a href="../deals/dune.html">Dune</a>`},
 	} {
 		for _, frag := range want {

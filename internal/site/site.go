@@ -116,12 +116,13 @@ func init() {
 	funcs := template.FuncMap{
 		// def is the address of a metric's definition from a page whose
 		// way back to the root is root.
-		"def": func(root, key string) string { return root + DefinitionsPage + "#" + key },
+		"def":    func(root, key string) string { return root + DefinitionsPage + "#" + key },
+		"nowrap": nowrap,
 		// closing is the data of the review page's "closing" template.
 		"closing": func(id, title string, rows []dateRow) closingList { return closingList{id, title, rows} },
 		// groupTable is the data of the "groups" template.
-		"groupTable": func(root string, rows []groupRow, team bool) groupTable {
-			return groupTable{Root: root, Rows: rows, Team: team}
+		"groupTable": func(root, label string, rows []groupRow, team bool) groupTable {
+			return groupTable{Root: root, Label: label, Rows: rows, Team: team}
 		},
 	}
 	for _, name := range []string{"index", "deals", "deal", "owners", "owner", "stages", "review", "doc"} {
@@ -139,7 +140,7 @@ type page struct {
 	R         *metrics.Report
 	Review    string
 	// Footer says which windows the numbers cover; the same on every page.
-	Footer string
+	Footer template.HTML
 	// Header is the page's header and links, drawn from the "header"
 	// template once per folder depth and section.
 	Header template.HTML
@@ -168,7 +169,7 @@ type renderer struct {
 	owner map[string]model.Owner
 	teams map[string]string // team → its page
 	// footer is the windows of the report, written once for every page.
-	footer string
+	footer template.HTML
 	// headers holds the page header drawn for each folder depth and
 	// section (template.HTML by "root\x00nav").
 	headers sync.Map
@@ -236,8 +237,8 @@ func newRenderer(in Input, opt Options) *renderer {
 	}
 	rd.teams = teamPaths(teams)
 	r := in.Report
-	rd.footer = fmt.Sprintf("(%s) · this review %s – %s (%s) · rates over %s – %s · funnel: deals created %s – %s · previous values as of %s",
-		r.Timezone, r.Window.From, r.Window.To, rd.p.Review, r.RateWindow.From, r.RateWindow.To, r.FunnelWindow.From, r.FunnelWindow.To, r.PreviousWindow.To)
+	rd.footer = nowrap(fmt.Sprintf("(%s) · this review %s – %s (%s) · rates over %s – %s · funnel: deals created %s – %s · previous values as of %s",
+		r.Timezone, r.Window.From, r.Window.To, rd.p.Review, r.RateWindow.From, r.RateWindow.To, r.FunnelWindow.From, r.FunnelWindow.To, r.PreviousWindow.To))
 	return rd
 }
 

@@ -393,11 +393,13 @@ func (rd *renderer) dealsIndex(n, pages int) ([]byte, error) {
 	return rd.render(p, "deals", title, "deals", false, data)
 }
 
-// groupTable is a table of owners or teams; Team shows the team column.
+// groupTable is a table of owners or teams, named by Label; Team shows the
+// team column.
 type groupTable struct {
-	Root string
-	Rows []groupRow
-	Team bool
+	Root  string
+	Label string
+	Rows  []groupRow
+	Team  bool
 }
 
 // groupRow is an owner or a team in the owners page's tables.
