@@ -45,9 +45,9 @@ func TestDealTableHTMLSortKeys(t *testing.T) {
 	page := string(files["deals.html"])
 	for _, frag := range []string{
 		`<th scope="col" data-type="number" data-key="stage">Stage</th>`,
-		`<td data-value="3"><span class="pill lost">Closed lost</span></td>`,
-		`<td data-value="0"><span class="pill open">Prospecting</span></td>`,
-		`<td class="num" data-value="">—</td>`,
+		`<td data-label="Stage" data-value="3"><span class="pill lost">Closed lost</span></td>`,
+		`<td data-label="Stage" data-value="0"><span class="pill open">Prospecting</span></td>`,
+		`data-value="">—</td>`,
 	} {
 		if !strings.Contains(page, frag) {
 			t.Errorf("deals.html lacks %s", frag)
