@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pipegen/pipegen/internal/format"
 	"github.com/pipegen/pipegen/internal/history"
 	"github.com/pipegen/pipegen/internal/metrics"
 	"github.com/pipegen/pipegen/internal/model"
@@ -74,7 +75,7 @@ view.`,
 					pagesN++
 				}
 			}
-			fmt.Fprintf(e.stdout, "built %d pages for %d deals in %.2fs → %s\n", pagesN, len(in.Details.Deals), time.Since(start).Seconds(), target)
+			fmt.Fprintf(e.stdout, "built %s for %s in %s → %s\n", format.Count(pagesN, "page", "pages"), format.Count(len(in.Details.Deals), "deal", "deals"), format.Duration(time.Since(start)), term.Clean(target))
 			return nil
 		}
 	},

@@ -38,7 +38,7 @@ A history date after today anywhere on Earth (UTC+14) is an error. With --as-of 
 pipeline.yaml) set to a later date, dates up to it are accepted.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		dir := dirFlag(fs)
-		format := fs.String("format", "text", "output `format`: text, json or github")
+		format := fs.String("format", "text", "output `FORMAT`: text, json or github")
 		asOf := fs.String("as-of", "", "check as of `DATE` (YYYY-MM-DD)")
 		base := fs.String("base", "", "also compare each deal with its version at git revision `REV` (a pull request's base)")
 		allowRewrite := fs.Bool("allow-rewrite", false, "with --base, report deleted, renamed and rewritten deals as warnings")

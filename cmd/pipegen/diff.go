@@ -26,7 +26,7 @@ The repository must pass pipegen check first.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		dir := dirFlag(fs)
 		base := fs.String("base", "", "compare with git revision `REV` (required)")
-		formatFlag := fs.String("format", "text", "output `format`: text, markdown or json")
+		formatFlag := fs.String("format", "text", "output `FORMAT`: text, markdown or json")
 		asOf := fs.String("as-of", "", "compute both sides as of `DATE`; default as_of in pipeline.yaml, else today")
 		return func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {

@@ -36,7 +36,7 @@ func WriteMarkdown(w io.Writer, c *Change) error {
 			files[i] = md(f)
 		}
 		fmt.Fprintf(b, "> **Note:** %s at the base have errors and are left out of the comparison (a deal among them shows as added): %s\n\n",
-			filesCount(len(files)), strings.Join(files, ", "))
+			format.Count(len(files), "file", "files"), strings.Join(files, ", "))
 	}
 	if c.Empty() {
 		fmt.Fprintf(b, "No deal changes.\n")
@@ -118,13 +118,6 @@ func WriteText(w io.Writer, c *Change) error {
 		fmt.Fprintf(b, "value  %s: %s → %s\n", t(v.ID), moneyOrNone(v.Before, c.Currency), moneyOrNone(v.After, c.Currency))
 	}
 	return b.Flush()
-}
-
-func filesCount(n int) string {
-	if n == 1 {
-		return "1 file"
-	}
-	return fmt.Sprintf("%d files", n)
 }
 
 func signedInt(n int) string {
