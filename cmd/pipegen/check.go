@@ -10,6 +10,7 @@ import (
 	"github.com/pipegen/pipegen/internal/check"
 	"github.com/pipegen/pipegen/internal/diag"
 	"github.com/pipegen/pipegen/internal/gitrev"
+	"github.com/pipegen/pipegen/internal/load"
 	"github.com/pipegen/pipegen/internal/model"
 	"github.com/pipegen/pipegen/internal/project"
 )
@@ -61,7 +62,12 @@ pipeline.yaml) set to a later date, dates up to it are accepted.`,
 				return err
 			}
 			diags := proj.Diagnostics
-			if *base != "" {
+			if *base == "" {
+				if committed, ok := gitrev.HeadPaths(*dir); ok {
+					diags = append(diags, check.Deleted(proj.Repo, dealFiles(committed))...)
+					diag.Sort(diags)
+				}
+			} else {
 				old, oldDiags, err := repoAt(e, *dir, *base)
 				if err != nil {
 					return err
@@ -165,4 +171,15 @@ func repoAt(e *env, dir, rev string) (*model.Repo, []diag.Diagnostic, error) {
 	}
 	repo, diags := e.loader.FromFiles(files)
 	return repo, diags, nil
+}
+
+// dealFiles keeps the paths that are deal files.
+func dealFiles(paths []string) []string {
+	var deals []string
+	for _, p := range paths {
+		if load.Classify(p) == load.DealFile {
+			deals = append(deals, p)
+		}
+	}
+	return deals
 }

@@ -101,3 +101,25 @@ func reasonText(r string) string {
 	}
 	return " (" + r + ")"
 }
+
+// Deleted warns, in a check without a base, about the deal files of the
+// last commit that are gone from the folder (committed lists them). The
+// pull request's check refuses a deleted deal; a rep learns it here,
+// before pushing, rather than in CI.
+func Deleted(head *model.Repo, committed []string) []diag.Diagnostic {
+	now := make(map[string]bool, len(head.Deals))
+	for _, d := range head.Deals {
+		now[d.File] = true
+	}
+	var out []diag.Diagnostic
+	for _, f := range committed {
+		if now[f] {
+			continue
+		}
+		out = append(out, diag.Diagnostic{File: f, Severity: diag.Warning, Code: "deleted-deal",
+			Message: fmt.Sprintf("deal file %s is in the last commit but no longer here: deleted or renamed", f),
+			Hint: fmt.Sprintf("deals are never deleted or renamed: restore it (git checkout HEAD -- %s) and move the deal to a lost stage; "+
+				"in a pull request, pipegen check --base refuses the change", f)})
+	}
+	return out
+}
