@@ -7,6 +7,10 @@ import (
 	"github.com/pipegen/pipegen/internal/model"
 )
 
+// AllowRewriteLabel is the pull request label with which the workflow that
+// pipegen init writes runs check --base with --allow-rewrite.
+const AllowRewriteLabel = "pipegen:allow-rewrite"
+
 // Base compares the repository with its version at a base revision, as a
 // pull request's check does: deals are never deleted or renamed, and a
 // history only grows — past moves are not edited or removed. With
@@ -75,7 +79,8 @@ func sameMove(a, b model.Move) bool {
 
 // rewritten reports a history that does not start with the base's history.
 func rewritten(cur, old *model.Deal, report func(string, model.Pos, string, string, string, ...any)) {
-	hint := "past moves are never edited or removed: restore them and append a new move; for a real correction, run the check with --allow-rewrite"
+	hint := "past moves are never edited or removed: restore them and append a new move; for a real correction, run the check with --allow-rewrite " +
+		"(in the pull request workflow of pipegen init, a maintainer adds the label " + AllowRewriteLabel + " to the pull request)"
 	for i, m := range old.History {
 		if i >= len(cur.History) {
 			at := cur.Pos.History
