@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pipegen/pipegen/internal/format"
 	"github.com/pipegen/pipegen/internal/history"
 	"github.com/pipegen/pipegen/internal/metrics"
 	"github.com/pipegen/pipegen/internal/model"
@@ -74,24 +75,30 @@ view.`,
 					pagesN++
 				}
 			}
-			fmt.Fprintf(e.stdout, "built %d pages for %d deals in %.2fs → %s\n", pagesN, len(in.Details.Deals), time.Since(start).Seconds(), target)
+			fmt.Fprintf(e.stdout, "built %s for %s in %s → %s\n", format.Count(pagesN, "page", "pages"), format.Count(len(in.Details.Deals), "deal", "deals"), format.Duration(time.Since(start)), term.Clean(target))
 			return nil
 		}
 	},
 }
 
-// editBase is where a deal's path is appended for its "Edit this file"
-// link: the repository of the GitHub Actions run, else the repository
-// setting of pipeline.yaml.
-func editBase(repoURL string, getenv func(string) string) string {
+// fileBase is where a file's path is put for a link to the file on the
+// repository's site: repoURL/kind/REF/. REF is the GitHub Actions
+// variable refVar in a workflow (a branch to edit, GITHUB_REF_NAME; the
+// commit to show, GITHUB_SHA), else HEAD, the default branch.
+func fileBase(repoURL, kind, refVar string, getenv func(string) string) string {
 	if repoURL == "" {
 		return ""
 	}
-	ref := getenv("GITHUB_REF_NAME")
+	ref := getenv(refVar)
 	if ref == "" || getenv("GITHUB_REPOSITORY") == "" {
 		ref = "HEAD"
 	}
-	return repoURL + "/edit/" + ref + "/"
+	return repoURL + "/" + kind + "/" + ref + "/"
+}
+
+// editBase is where a deal's path is put for its "Edit this file" link.
+func editBase(repoURL string, getenv func(string) string) string {
+	return fileBase(repoURL, "edit", "GITHUB_REF_NAME", getenv)
 }
 
 // repositoryURL is the repository's web address: GitHub's in a workflow

@@ -10,6 +10,7 @@ import (
 	"github.com/pipegen/pipegen/internal/check"
 	"github.com/pipegen/pipegen/internal/diag"
 	"github.com/pipegen/pipegen/internal/gitrev"
+	"github.com/pipegen/pipegen/internal/load"
 	"github.com/pipegen/pipegen/internal/model"
 	"github.com/pipegen/pipegen/internal/project"
 )
@@ -38,7 +39,7 @@ A history date after today anywhere on Earth (UTC+14) is an error. With --as-of 
 pipeline.yaml) set to a later date, dates up to it are accepted.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		dir := dirFlag(fs)
-		format := fs.String("format", "text", "output `format`: text, json or github")
+		format := fs.String("format", "text", "output `FORMAT`: text, json or github")
 		asOf := fs.String("as-of", "", "check as of `DATE` (YYYY-MM-DD)")
 		base := fs.String("base", "", "also compare each deal with its version at git revision `REV` (a pull request's base)")
 		allowRewrite := fs.Bool("allow-rewrite", false, "with --base, report deleted, renamed and rewritten deals as warnings")
@@ -61,7 +62,12 @@ pipeline.yaml) set to a later date, dates up to it are accepted.`,
 				return err
 			}
 			diags := proj.Diagnostics
-			if *base != "" {
+			if *base == "" {
+				if committed, ok := gitrev.HeadPaths(*dir); ok {
+					diags = append(diags, check.Deleted(proj.Repo, dealFiles(committed))...)
+					diag.Sort(diags)
+				}
+			} else {
 				old, oldDiags, err := repoAt(e, *dir, *base)
 				if err != nil {
 					return err
@@ -165,4 +171,15 @@ func repoAt(e *env, dir, rev string) (*model.Repo, []diag.Diagnostic, error) {
 	}
 	repo, diags := e.loader.FromFiles(files)
 	return repo, diags, nil
+}
+
+// dealFiles keeps the paths that are deal files.
+func dealFiles(paths []string) []string {
+	var deals []string
+	for _, p := range paths {
+		if load.Classify(p) == load.DealFile {
+			deals = append(deals, p)
+		}
+	}
+	return deals
 }

@@ -33,14 +33,14 @@ reported, with the flag that fixes it, and nothing is written. It never
 replaces an existing file.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		dir := dirFlag(fs)
-		title := fs.String("title", "", "the deal's `title` (required)")
-		owner := fs.String("owner", "", "the owner's `id` (required)")
-		company := fs.String("company", "", "the customer `company`")
-		source := fs.String("source", "", "the lead `source`")
-		value := fs.String("value", "", "the expected contract `value`, like 36000")
-		closeDate := fs.String("expected-close", "", "the expected close `date`, YYYY-MM-DD")
-		stage := fs.String("stage", "", "the first `stage` (default: the first stage of pipeline.yaml)")
-		date := fs.String("date", "", "the date of the first move, `YYYY-MM-DD` (default: today)")
+		title := fs.String("title", "", "the deal's `TITLE` (required)")
+		owner := fs.String("owner", "", "the owner's `ID` (required)")
+		company := fs.String("company", "", "the customer `COMPANY`")
+		source := fs.String("source", "", "the lead `SOURCE`")
+		value := fs.String("value", "", "the expected contract `VALUE`, like 36000")
+		closeDate := fs.String("expected-close", "", "the expected close `DATE`, YYYY-MM-DD")
+		stage := fs.String("stage", "", "the first `STAGE` (default: the first stage of pipeline.yaml)")
+		date := fs.String("date", "", "the `DATE` of the first move, YYYY-MM-DD (default: today)")
 		return func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
 				return &usageError{msg: fmt.Sprintf("new takes no arguments, got %q", args[0]), hint: `pass the title with --title "…"`}
@@ -113,10 +113,10 @@ the fields asked for change: the file's comments, order and formatting stay
 exactly as they were.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		dir := dirFlag(fs)
-		date := fs.String("date", "", "the date of the move, `YYYY-MM-DD` (default: today)")
-		reason := fs.String("reason", "", "why the deal was lost: a `reason` from lost_reasons")
-		value := fs.String("value", "", "set the deal's expected contract `value`, like 36000")
-		closeDate := fs.String("expected-close", "", "set the deal's expected close `date`, YYYY-MM-DD")
+		date := fs.String("date", "", "the `DATE` of the move, YYYY-MM-DD (default: today)")
+		reason := fs.String("reason", "", "why the deal was lost: a `REASON` from lost_reasons")
+		value := fs.String("value", "", "set the deal's expected contract `VALUE`, like 36000")
+		closeDate := fs.String("expected-close", "", "set the deal's expected close `DATE`, YYYY-MM-DD")
 		return func(ctx context.Context, e *env, args []string) error {
 			if len(args) != 2 {
 				return &usageError{msg: "move needs a deal and a stage", hint: "pipegen move northwind-analytics proposal"}

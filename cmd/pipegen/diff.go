@@ -22,11 +22,14 @@ moved. Both sides are computed as of the same day.
 
 --format markdown is made for a pull-request comment or a GitHub Actions
 job summary: pipegen diff --base origin/main --format markdown >> "$GITHUB_STEP_SUMMARY".
-The repository must pass pipegen check first.`,
+Each deal is named by its title and id; when the repository's address is
+known (GITHUB_SERVER_URL and GITHUB_REPOSITORY in a workflow, else
+repository in pipeline.yaml), the title links to the deal's file. The
+repository must pass pipegen check first.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		dir := dirFlag(fs)
 		base := fs.String("base", "", "compare with git revision `REV` (required)")
-		formatFlag := fs.String("format", "text", "output `format`: text, markdown or json")
+		formatFlag := fs.String("format", "text", "output `FORMAT`: text, markdown or json")
 		asOf := fs.String("as-of", "", "compute both sides as of `DATE`; default as_of in pipeline.yaml, else today")
 		return func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
@@ -55,7 +58,7 @@ The repository must pass pipegen check first.`,
 			c.Skipped = append(c.Skipped, skipped...)
 			switch *formatFlag {
 			case "markdown":
-				return diff.WriteMarkdown(e.stdout, c)
+				return diff.WriteMarkdown(e.stdout, c, diff.Links{FileBase: fileBase(repositoryURL(head.Repo.Pipeline, e.getenv), "blob", "GITHUB_SHA", e.getenv)})
 			case "json":
 				return diff.WriteJSON(e.stdout, c)
 			}

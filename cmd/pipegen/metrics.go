@@ -36,7 +36,7 @@ errors is not reported on: fix what pipegen check prints first.`,
 		to := fs.String("to", "", "end the window on `DATE` (also the as-of date)")
 		funnelDays := fs.Int("funnel-days", 0, "the funnel cohort: deals created in the last `N` days (default: funnel_days, or 365)")
 		rateDays := fs.Int("rate-days", 0, "compute the rates over the last `N` days (default: rate_days, or 90)")
-		formatFlag := fs.String("format", "table", "output `format`: table or json")
+		formatFlag := fs.String("format", "table", "output `FORMAT`: table or json")
 		return func(ctx context.Context, e *env, args []string) error {
 			if len(args) > 0 {
 				return &usageError{msg: fmt.Sprintf("metrics takes no arguments, got %q", args[0]), hint: "pass the repository with --dir"}

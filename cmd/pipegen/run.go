@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -72,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		writeUsage(stdout)
 		return nil
-	case "-version", "--version":
+	case "-v", "-version", "--version":
 		name = "version"
 	}
 	c := lookup(name)
@@ -87,7 +88,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	if err != nil {
-		return &usageError{msg: err.Error(), hint: fmt.Sprintf("run pipegen %s -h for usage", c.name)}
+		return flagError(c, fs, err)
 	}
 	loader, err := loaderFromEnv(e.getenv)
 	if err != nil {
@@ -155,6 +156,13 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 func unknownCommand(name string) error {
+	if strings.HasPrefix(name, "-") {
+		msg := fmt.Sprintf("unknown flag %q", name)
+		if s := suggest.Closest(strings.TrimLeft(name, "-"), []string{"help", "version"}); s != "" {
+			msg += fmt.Sprintf(" — did you mean --%s?", s)
+		}
+		return &usageError{msg: msg, hint: "flags come after the command, like pipegen check --format json; run pipegen help for the commands"}
+	}
 	names := make([]string, len(commands))
 	for i, c := range commands {
 		names[i] = c.name
@@ -165,6 +173,46 @@ func unknownCommand(name string) error {
 	}
 	return &usageError{msg: msg, hint: "run pipegen help for the list of commands"}
 }
+
+// flagAliases are the flags people reach for that a command has under
+// another name, with what to say instead of "unknown flag".
+var flagAliases = map[string]struct{ flag, hint string }{
+	"serve port":    {"addr", "serve listens on --addr HOST:PORT: --addr :9000 is port 9000 on loopback, --addr 0.0.0.0:9000 every address"},
+	"serve host":    {"addr", "serve listens on --addr HOST:PORT, like --addr 127.0.0.1:8080"},
+	"serve listen":  {"addr", "serve listens on --addr HOST:PORT, like --addr 127.0.0.1:8080"},
+	"build output":  {"out", "build writes the site into --out DIR, like --out public"},
+	"check json":    {"format", "pass --format json"},
+	"diff json":     {"format", "pass --format json"},
+	"metrics json":  {"format", "pass --format json"},
+	"diff markdown": {"format", "pass --format markdown"},
+}
+
+// flagError turns the flag package's parse error into one in pipegen's
+// voice: flags written --flag, a mistyped one answered with the flag
+// meant.
+func flagError(c *command, fs *flag.FlagSet, err error) error {
+	usage := fmt.Sprintf("run pipegen %s -h for its flags", c.name)
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		name = strings.TrimPrefix(name, "-")
+		msg = fmt.Sprintf("unknown flag --%s for pipegen %s", name, c.name)
+		if a, ok := flagAliases[c.name+" "+name]; ok {
+			return &usageError{msg: fmt.Sprintf("%s — did you mean --%s?", msg, a.flag), hint: a.hint}
+		}
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		if s := suggest.Closest(name, names); s != "" {
+			msg += fmt.Sprintf(" — did you mean --%s?", s)
+		}
+		return &usageError{msg: msg, hint: usage}
+	}
+	// "flag needs an argument: -format", "invalid value … for flag -dir: …"
+	msg = flagName.ReplaceAllString(msg, "$1--$2")
+	return &usageError{msg: msg, hint: usage}
+}
+
+// flagName finds a flag named with one dash in the flag package's errors.
+var flagName = regexp.MustCompile(`(^|: | flag )-([a-z][a-z-]*)`)
 
 func writeUsage(w io.Writer) {
 	var b strings.Builder
@@ -186,10 +234,27 @@ func writeCommandUsage(w io.Writer, c *command, fs *flag.FlagSet) {
 	fs.VisitAll(func(*flag.Flag) { hasFlags = true })
 	if hasFlags {
 		fmt.Fprint(w, "\nFlags:\n")
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
+		writeFlags(w, fs)
 	}
+}
+
+// writeFlags lists a command's flags as they are typed, --flag, each with
+// its usage and any default.
+func writeFlags(w io.Writer, fs *flag.FlagSet) {
+	var b strings.Builder
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, usage := flag.UnquoteUsage(f)
+		fmt.Fprintf(&b, "  --%s", f.Name)
+		if arg != "" {
+			fmt.Fprintf(&b, " %s", arg)
+		}
+		fmt.Fprintf(&b, "\n    \t%s", strings.ReplaceAll(usage, "\n", "\n    \t"))
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			fmt.Fprintf(&b, " (default %s)", f.DefValue)
+		}
+		b.WriteString("\n")
+	})
+	io.WriteString(w, b.String())
 }
 
 // version is set at link time by release builds (-ldflags "-X main.version=v1.2.3").

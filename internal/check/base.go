@@ -7,6 +7,10 @@ import (
 	"github.com/pipegen/pipegen/internal/model"
 )
 
+// AllowRewriteLabel is the pull request label with which the workflow that
+// pipegen init writes runs check --base with --allow-rewrite.
+const AllowRewriteLabel = "pipegen:allow-rewrite"
+
 // Base compares the repository with its version at a base revision, as a
 // pull request's check does: deals are never deleted or renamed, and a
 // history only grows — past moves are not edited or removed. With
@@ -75,7 +79,8 @@ func sameMove(a, b model.Move) bool {
 
 // rewritten reports a history that does not start with the base's history.
 func rewritten(cur, old *model.Deal, report func(string, model.Pos, string, string, string, ...any)) {
-	hint := "past moves are never edited or removed: restore them and append a new move; for a real correction, run the check with --allow-rewrite"
+	hint := "past moves are never edited or removed: restore them and append a new move; for a real correction, run the check with --allow-rewrite " +
+		"(in the pull request workflow of pipegen init, a maintainer adds the label " + AllowRewriteLabel + " to the pull request)"
 	for i, m := range old.History {
 		if i >= len(cur.History) {
 			at := cur.Pos.History
@@ -100,4 +105,26 @@ func reasonText(r string) string {
 		return ""
 	}
 	return " (" + r + ")"
+}
+
+// Deleted warns, in a check without a base, about the deal files of the
+// last commit that are gone from the folder (committed lists them). The
+// pull request's check refuses a deleted deal; a rep learns it here,
+// before pushing, rather than in CI.
+func Deleted(head *model.Repo, committed []string) []diag.Diagnostic {
+	now := make(map[string]bool, len(head.Deals))
+	for _, d := range head.Deals {
+		now[d.File] = true
+	}
+	var out []diag.Diagnostic
+	for _, f := range committed {
+		if now[f] {
+			continue
+		}
+		out = append(out, diag.Diagnostic{File: f, Severity: diag.Warning, Code: "deleted-deal",
+			Message: fmt.Sprintf("deal file %s is in the last commit but no longer here: deleted or renamed", f),
+			Hint: fmt.Sprintf("deals are never deleted or renamed: restore it (git checkout HEAD -- %s) and move the deal to a lost stage; "+
+				"in a pull request, pipegen check --base refuses the change", f)})
+	}
+	return out
 }

@@ -39,25 +39,38 @@ type Totals struct {
 // Deal is a deal as it is at the head.
 type Deal struct {
 	ID    string      `json:"id"`
+	File  string      `json:"file"`
 	Title string      `json:"title"`
 	Owner string      `json:"owner"`
 	Stage string      `json:"stage"`
 	Value model.Money `json:"value"`
+
+	// OwnerName and StageName are what people call the owner and the
+	// stage: their names in pipeline.yaml, else their ids.
+	OwnerName string `json:"-"`
+	StageName string `json:"-"`
 }
 
 // Move is a deal whose stage changed.
 type Move struct {
 	ID     string      `json:"id"`
+	File   string      `json:"file"`
 	Title  string      `json:"title"`
 	From   string      `json:"from"`
 	To     string      `json:"to"`
 	Value  model.Money `json:"value"`
 	Reason string      `json:"reason,omitempty"`
+
+	// FromName and ToName are the stages' names (the one moved from as
+	// the base named it).
+	FromName string `json:"-"`
+	ToName   string `json:"-"`
 }
 
 // ValueChange is a deal whose value changed.
 type ValueChange struct {
 	ID     string       `json:"id"`
+	File   string       `json:"file"`
 	Title  string       `json:"title"`
 	Before *model.Money `json:"before"` // null when the deal had no value
 	After  *model.Money `json:"after"`  // null when it has none now
@@ -86,6 +99,10 @@ func Compare(base, head *model.Repo, asOf model.Date) *Change {
 		Added: []Deal{}, Moved: []Move{}, Won: []Move{}, Lost: []Move{}, ValueChanges: []ValueChange{}, Metrics: []MetricChange{},
 		Skipped: []string{},
 	}
+	owners := make(map[string]string, len(head.Pipeline.Owners))
+	for _, o := range head.Pipeline.Owners {
+		owners[o.ID] = o.Name
+	}
 	was := make(map[string]*metrics.DealRow, len(db.Deals))
 	for i := range db.Deals {
 		was[db.Deals[i].ID] = &db.Deals[i]
@@ -94,11 +111,13 @@ func Compare(base, head *model.Repo, asOf model.Date) *Change {
 		d := &dh.Deals[i]
 		old, ok := was[d.ID]
 		if !ok {
-			c.Added = append(c.Added, Deal{ID: d.ID, Title: d.Title, Owner: d.Owner, Stage: d.Stage, Value: d.Value})
+			c.Added = append(c.Added, Deal{ID: d.ID, File: d.File, Title: d.Title, Owner: d.Owner, Stage: d.Stage, Value: d.Value,
+				OwnerName: cmp.Or(owners[d.Owner], d.Owner), StageName: cmp.Or(d.StageName, d.Stage)})
 			continue
 		}
 		if old.Stage != d.Stage {
-			m := Move{ID: d.ID, Title: d.Title, From: old.Stage, To: d.Stage, Value: d.Value, Reason: d.LostReason}
+			m := Move{ID: d.ID, File: d.File, Title: d.Title, From: old.Stage, To: d.Stage, Value: d.Value, Reason: d.LostReason,
+				FromName: cmp.Or(old.StageName, old.Stage), ToName: cmp.Or(d.StageName, d.Stage)}
 			switch d.Status {
 			case model.Won:
 				c.Won = append(c.Won, m)
@@ -109,7 +128,7 @@ func Compare(base, head *model.Repo, asOf model.Date) *Change {
 			}
 		}
 		if old.Value != d.Value || old.HasValue != d.HasValue {
-			c.ValueChanges = append(c.ValueChanges, ValueChange{ID: d.ID, Title: d.Title, Before: valueOf(old), After: valueOf(d)})
+			c.ValueChanges = append(c.ValueChanges, ValueChange{ID: d.ID, File: d.File, Title: d.Title, Before: valueOf(old), After: valueOf(d)})
 		}
 	}
 	before := rb.Current.Fields()

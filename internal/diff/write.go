@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 
 	"github.com/pipegen/pipegen/internal/format"
@@ -20,9 +21,48 @@ func WriteJSON(w io.Writer, c *Change) error {
 	return enc.Encode(c)
 }
 
+// Links says where the Markdown of a change links each deal.
+type Links struct {
+	// FileBase is put before a deal's file path for a link to the file,
+	// like https://github.com/acme/sales/blob/HEAD/; empty means no links.
+	FileBase string
+}
+
+// deal writes a deal's cell: its title, linked to its file when the
+// repository's address is known, and its id.
+func (l Links) deal(title, id, file string) string {
+	name := md(title)
+	if l.FileBase != "" {
+		segments := strings.Split(file, "/")
+		for i, seg := range segments {
+			segments[i] = url.PathEscape(seg)
+		}
+		name = "[" + name + "](" + linkTarget(l.FileBase+strings.Join(segments, "/")) + ")"
+	}
+	return name + " (" + md(id) + ")"
+}
+
+// linkTarget percent-encodes every byte of an address that could end a
+// Markdown link or start markup there: the address comes from
+// pipeline.yaml, which anyone who opens a pull request can edit.
+func linkTarget(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~:/?#@!$&+,;=%", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
 // WriteMarkdown writes the change for a pull-request comment or a job
-// summary: a short table of the open pipeline, then the deals.
-func WriteMarkdown(w io.Writer, c *Change) error {
+// summary: a short table of the open pipeline, then the deals, each by its
+// title and id, linked to its file when links has the repository's
+// address.
+func WriteMarkdown(w io.Writer, c *Change, links Links) error {
 	b := bufio.NewWriter(w)
 	money := func(m model.Money) string { return format.Money(m, c.Currency) }
 	fmt.Fprintf(b, "### Pipeline changes\n\n")
@@ -36,7 +76,7 @@ func WriteMarkdown(w io.Writer, c *Change) error {
 			files[i] = md(f)
 		}
 		fmt.Fprintf(b, "> **Note:** %s at the base have errors and are left out of the comparison (a deal among them shows as added): %s\n\n",
-			filesCount(len(files)), strings.Join(files, ", "))
+			format.Count(len(files), "file", "files"), strings.Join(files, ", "))
 	}
 	if c.Empty() {
 		fmt.Fprintf(b, "No deal changes.\n")
@@ -45,35 +85,35 @@ func WriteMarkdown(w io.Writer, c *Change) error {
 	if len(c.Won) > 0 {
 		fmt.Fprintf(b, "**Won (%d)**\n\n| Deal | From | Value |\n|---|---|---:|\n", len(c.Won))
 		for _, m := range c.Won {
-			fmt.Fprintf(b, "| %s | %s | %s |\n", md(m.Title), md(m.From), money(m.Value))
+			fmt.Fprintf(b, "| %s | %s | %s |\n", links.deal(m.Title, m.ID, m.File), md(m.FromName), money(m.Value))
 		}
 		b.WriteString("\n")
 	}
 	if len(c.Lost) > 0 {
 		fmt.Fprintf(b, "**Lost (%d)**\n\n| Deal | From | Reason | Value |\n|---|---|---|---:|\n", len(c.Lost))
 		for _, m := range c.Lost {
-			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", md(m.Title), md(m.From), md(orDash(m.Reason)), money(m.Value))
+			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", links.deal(m.Title, m.ID, m.File), md(m.FromName), md(orDash(m.Reason)), money(m.Value))
 		}
 		b.WriteString("\n")
 	}
 	if len(c.Moved) > 0 {
 		fmt.Fprintf(b, "**Moved (%d)**\n\n| Deal | From | To | Value |\n|---|---|---|---:|\n", len(c.Moved))
 		for _, m := range c.Moved {
-			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", md(m.Title), md(m.From), md(m.To), money(m.Value))
+			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", links.deal(m.Title, m.ID, m.File), md(m.FromName), md(m.ToName), money(m.Value))
 		}
 		b.WriteString("\n")
 	}
 	if len(c.Added) > 0 {
 		fmt.Fprintf(b, "**Added (%d)**\n\n| Deal | Owner | Stage | Value |\n|---|---|---|---:|\n", len(c.Added))
 		for _, d := range c.Added {
-			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", md(d.Title), md(d.Owner), md(d.Stage), money(d.Value))
+			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", links.deal(d.Title, d.ID, d.File), md(d.OwnerName), md(d.StageName), money(d.Value))
 		}
 		b.WriteString("\n")
 	}
 	if len(c.ValueChanges) > 0 {
 		fmt.Fprintf(b, "**Value changes (%d)**\n\n| Deal | Before | After |\n|---|---:|---:|\n", len(c.ValueChanges))
 		for _, v := range c.ValueChanges {
-			fmt.Fprintf(b, "| %s | %s | %s |\n", md(v.Title), moneyOrNone(v.Before, c.Currency), moneyOrNone(v.After, c.Currency))
+			fmt.Fprintf(b, "| %s | %s | %s |\n", links.deal(v.Title, v.ID, v.File), moneyOrNone(v.Before, c.Currency), moneyOrNone(v.After, c.Currency))
 		}
 		b.WriteString("\n")
 	}
@@ -102,29 +142,23 @@ func WriteText(w io.Writer, c *Change) error {
 		return b.Flush()
 	}
 	t := term.Clean
+	deal := func(title, id string) string { return t(title) + " (" + t(id) + ")" }
 	for _, m := range c.Won {
-		fmt.Fprintf(b, "won    %s (%s), from %s\n", t(m.ID), money(m.Value), t(m.From))
+		fmt.Fprintf(b, "won    %s: %s, from %s\n", deal(m.Title, m.ID), money(m.Value), t(m.FromName))
 	}
 	for _, m := range c.Lost {
-		fmt.Fprintf(b, "lost   %s (%s), from %s, reason %s\n", t(m.ID), money(m.Value), t(m.From), t(orDash(m.Reason)))
+		fmt.Fprintf(b, "lost   %s: %s, from %s, reason %s\n", deal(m.Title, m.ID), money(m.Value), t(m.FromName), t(orDash(m.Reason)))
 	}
 	for _, m := range c.Moved {
-		fmt.Fprintf(b, "moved  %s: %s → %s\n", t(m.ID), t(m.From), t(m.To))
+		fmt.Fprintf(b, "moved  %s: %s → %s\n", deal(m.Title, m.ID), t(m.FromName), t(m.ToName))
 	}
 	for _, d := range c.Added {
-		fmt.Fprintf(b, "added  %s (%s, %s, %s)\n", t(d.ID), t(d.Stage), t(d.Owner), money(d.Value))
+		fmt.Fprintf(b, "added  %s: %s, %s, %s\n", deal(d.Title, d.ID), t(d.StageName), t(d.OwnerName), money(d.Value))
 	}
 	for _, v := range c.ValueChanges {
-		fmt.Fprintf(b, "value  %s: %s → %s\n", t(v.ID), moneyOrNone(v.Before, c.Currency), moneyOrNone(v.After, c.Currency))
+		fmt.Fprintf(b, "value  %s: %s → %s\n", deal(v.Title, v.ID), moneyOrNone(v.Before, c.Currency), moneyOrNone(v.After, c.Currency))
 	}
 	return b.Flush()
-}
-
-func filesCount(n int) string {
-	if n == 1 {
-		return "1 file"
-	}
-	return fmt.Sprintf("%d files", n)
 }
 
 func signedInt(n int) string {

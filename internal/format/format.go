@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pipegen/pipegen/internal/model"
 )
@@ -80,6 +81,29 @@ func group(digits string) string {
 		b.WriteString(digits[i : i+3])
 	}
 	return b.String()
+}
+
+// Count writes a number of things with the word that fits it: "1 deal",
+// "0 deals", "1,234 deals".
+func Count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return Int(n) + " " + many
+}
+
+// Duration writes how long something took for a person to read: "0.4 ms",
+// "12 ms", "1.25 s", "2m5s". A fast rebuild is never "0s".
+func Duration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + " ms"
+	case d < time.Second:
+		return strconv.Itoa(int(d.Round(time.Millisecond)/time.Millisecond)) + " ms"
+	case d < time.Minute:
+		return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + " s"
+	}
+	return d.Round(time.Second).String()
 }
 
 // Percent writes a fraction as a percentage with one decimal: 0.256 → "25.6%".

@@ -2,6 +2,7 @@ package format
 
 import (
 	"testing"
+	"time"
 
 	"github.com/pipegen/pipegen/internal/metrics"
 	"github.com/pipegen/pipegen/internal/model"
@@ -102,6 +103,38 @@ func TestTimes(t *testing.T) {
 	for in, want := range map[metrics.Ratio]string{{V: 1.53, Valid: true}: "1.5×", {V: 10.94, Valid: true}: "10.9×", {V: 0, Valid: true}: "0.0×", {}: None} {
 		if got := Times(in); got != want {
 			t.Errorf("Times(%v) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestCount(t *testing.T) {
+	tests := []struct {
+		n    int
+		want string
+	}{{0, "0 deals"}, {1, "1 deal"}, {2, "2 deals"}, {1234, "1,234 deals"}}
+	for _, tt := range tests {
+		if got := Count(tt.n, "deal", "deals"); got != tt.want {
+			t.Errorf("Count(%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}
+
+// A rebuild that takes less than half a millisecond is not "0s".
+func TestDuration(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "0.0 ms"},
+		{400 * time.Microsecond, "0.4 ms"},
+		{12*time.Millisecond + 400*time.Microsecond, "12 ms"},
+		{999 * time.Millisecond, "999 ms"},
+		{1250 * time.Millisecond, "1.25 s"},
+		{125 * time.Second, "2m5s"},
+	}
+	for _, tt := range tests {
+		if got := Duration(tt.d); got != tt.want {
+			t.Errorf("Duration(%v) = %q, want %q", tt.d, got, tt.want)
 		}
 	}
 }

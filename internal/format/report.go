@@ -136,7 +136,7 @@ func Section(s metrics.Section, r *metrics.Report) string {
 	case metrics.Activity:
 		return "This review (" + span(r.Window) + ")"
 	case metrics.Rates:
-		return "Last " + Int(r.RateWindow.Days()) + " days (" + span(r.RateWindow) + ")"
+		return "Last " + Count(r.RateWindow.Days(), "day", "days") + " (" + span(r.RateWindow) + ")"
 	}
 	return "Funnel cohort (deals created " + span(r.FunnelWindow) + ")"
 }

@@ -48,23 +48,9 @@ func Files(dir, rev string) (map[string][]byte, error) {
 		}
 		return nil, &Error{Msg: fmt.Sprintf("revision %q is not in this repository", rev), Hint: hint}
 	}
-	commit = strings.TrimSpace(commit)
-	listing, err := git(top, nil, "ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix+"pipeline.yaml", prefix+"deals")
+	entries, err := list(top, prefix, strings.TrimSpace(commit))
 	if err != nil {
 		return nil, err
-	}
-	type entry struct{ path, oid string }
-	var entries []entry
-	for _, rec := range strings.Split(listing, "\x00") {
-		meta, path, ok := strings.Cut(rec, "\t")
-		if !ok {
-			continue
-		}
-		f := strings.Fields(meta) // mode type object
-		if len(f) != 3 || f[1] != "blob" {
-			continue
-		}
-		entries = append(entries, entry{strings.TrimPrefix(path, prefix), f[2]})
 	}
 	files := make(map[string][]byte, len(entries))
 	if len(entries) == 0 {
@@ -113,6 +99,58 @@ func Files(dir, rev string) (map[string][]byte, error) {
 		return nil, fmt.Errorf("git cat-file: %v %s", err, stderr.String())
 	}
 	return files, nil
+}
+
+// entry is a file of a commit: its slash path relative to the pipeline
+// repository, and its object id.
+type entry struct{ path, oid string }
+
+// list lists pipeline.yaml and the files under deals/ of the pipeline
+// repository at prefix (its path in the git work tree whose top is top)
+// at a commit.
+func list(top, prefix, commit string) ([]entry, error) {
+	listing, err := git(top, nil, "ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix+"pipeline.yaml", prefix+"deals")
+	if err != nil {
+		return nil, err
+	}
+	var entries []entry
+	for _, rec := range strings.Split(listing, "\x00") {
+		meta, path, ok := strings.Cut(rec, "\t")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(meta) // mode type object
+		if len(f) != 3 || f[1] != "blob" {
+			continue
+		}
+		entries = append(entries, entry{strings.TrimPrefix(path, prefix), f[2]})
+	}
+	return entries, nil
+}
+
+// HeadPaths returns the paths of pipeline.yaml and the files under deals/
+// in the last commit (HEAD) of the git repository that holds the pipeline
+// repository dir, relative to dir. It reports false when there is none to
+// tell: git is missing, dir is not in a git work tree, or nothing is
+// committed yet. Only names are read, which is fast.
+func HeadPaths(dir string) ([]string, bool) {
+	if _, err := exec.LookPath("git"); err != nil {
+		return nil, false
+	}
+	out, err := git(dir, nil, "rev-parse", "--show-prefix", "--show-toplevel", "--verify", "--quiet", "HEAD^{commit}")
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if err != nil || len(lines) != 3 {
+		return nil, false
+	}
+	entries, err := list(lines[1], lines[0], lines[2])
+	if err != nil {
+		return nil, false
+	}
+	paths := make([]string, len(entries))
+	for i, e := range entries {
+		paths[i] = e.path
+	}
+	return paths, true
 }
 
 func git(dir string, stdin io.Reader, args ...string) (string, error) {

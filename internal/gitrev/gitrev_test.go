@@ -112,3 +112,23 @@ func keys(m map[string][]byte) []string {
 	}
 	return k
 }
+
+func TestHeadPaths(t *testing.T) {
+	if _, ok := HeadPaths(t.TempDir()); ok {
+		t.Error("HeadPaths of a folder outside git reported paths")
+	}
+	dir := repo(t)
+	write(t, dir, "sales/pipeline.yaml", "name: X\n")
+	write(t, dir, "sales/deals/emea/b c.yaml", "title: B\n")
+	write(t, dir, "sales/README.md", "not listed\n")
+	if _, ok := HeadPaths(filepath.Join(dir, "sales")); ok {
+		t.Error("HeadPaths of a repository with no commit reported paths")
+	}
+	run(t, dir, "git", "add", ".")
+	run(t, dir, "git", "commit", "-qm", "one")
+	os.Remove(filepath.Join(dir, "sales/deals/emea/b c.yaml"))
+	paths, ok := HeadPaths(filepath.Join(dir, "sales"))
+	if got := strings.Join(paths, ","); !ok || got != "deals/emea/b c.yaml,pipeline.yaml" {
+		t.Errorf("HeadPaths = %q, %v", got, ok)
+	}
+}

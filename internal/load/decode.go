@@ -38,8 +38,12 @@ type decoder struct {
 // out.
 func (d *decoder) done() []diag.Diagnostic {
 	if d.dropped > 0 {
+		msg := fmt.Sprintf("%d more problems in this file are not shown", d.dropped)
+		if d.dropped == 1 {
+			msg = "1 more problem in this file is not shown"
+		}
 		d.diags = append(d.diags, diag.Diagnostic{File: d.file, Severity: diag.Error, Code: "too-many-problems",
-			Message: fmt.Sprintf("%d more problems in this file are not shown", d.dropped),
+			Message: msg,
 			Hint:    "fix the ones above first; the file may not be a pipegen file at all"})
 	}
 	return d.diags

@@ -4,6 +4,7 @@
 package metricstable
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 
@@ -16,6 +17,7 @@ import (
 // Write writes the report of the pipeline called name.
 func Write(w io.Writer, name string, r *metrics.Report) error {
 	cur := r.Currency
+	l := labelsOf(r)
 	fmt.Fprintf(w, "%s — as of %s (%s)\n", term.Clean(name), r.AsOf, r.Timezone)
 	fmt.Fprintf(w, "Previous values are the same figures as of %s, the end of the previous review.\n", r.PreviousWindow.To)
 
@@ -82,7 +84,7 @@ func Write(w io.Writer, name string, r *metrics.Report) error {
 			Right:  []bool{false, false, false, true, true, true, true, true, true, true, true, true},
 		}
 		for _, t := range r.Targets {
-			targets.Add(t.Period, Who(t), t.Status, format.Money(t.Revenue, cur), format.Money(t.WonValue, cur), format.Rate(t.Attainment),
+			targets.Add(t.Period, l.who(t), t.Status, format.Money(t.Revenue, cur), format.Money(t.WonValue, cur), format.Rate(t.Attainment),
 				format.Money(t.Commit, cur), format.Money(t.BestCase, cur), format.Money(t.Pipeline, cur), format.Money(t.Forecast, cur),
 				format.Times(t.Coverage), format.Money(t.OverdueValue, cur))
 		}
@@ -95,7 +97,7 @@ func Write(w io.Writer, name string, r *metrics.Report) error {
 	} else {
 		stuck := format.Table{Header: []string{"Deal", "Stage", "Days in stage", "Rot after", "Over by"}, Right: []bool{false, false, true, true, true}}
 		for _, s := range r.Stuck {
-			stuck.Add(s.ID, s.Stage, format.Int(s.DaysInStage), format.Int(s.RotAfter), format.Int(s.DaysOver()))
+			stuck.Add(s.ID, l.stage(s.Stage), format.Int(s.DaysInStage), format.Int(s.RotAfter), format.Int(s.DaysOver()))
 		}
 		stuck.Write(w)
 	}
@@ -107,10 +109,10 @@ func Write(w io.Writer, name string, r *metrics.Report) error {
 	}
 	steps := format.Table{Header: []string{"Deal", "Owner", "Stage", "Next step", "Due", "Days overdue"}, Right: []bool{false, false, false, false, true, true}}
 	for _, s := range r.NoNextStep {
-		steps.Add(s.ID, s.Owner, s.Stage, format.None, dateOrNone(s.Date), "")
+		steps.Add(s.ID, l.owner(s.Owner), l.stage(s.Stage), format.None, dateOrNone(s.Date), "")
 	}
 	for _, s := range r.OverdueNextStep {
-		steps.Add(s.ID, s.Owner, s.Stage, s.Step, s.Date.String(), format.Int(s.DaysOverdue))
+		steps.Add(s.ID, l.owner(s.Owner), l.stage(s.Stage), s.Step, s.Date.String(), format.Int(s.DaysOverdue))
 	}
 	steps.Write(w)
 	return nil
@@ -159,24 +161,45 @@ func movement(w io.Writer, r *metrics.Report) {
 // groups writes the rows of the owners or of the teams.
 func groups(w io.Writer, title string, rows []metrics.Group, r *metrics.Report) {
 	cur := r.Currency
-	fmt.Fprintf(w, "\n%s: open deals now; leads, won and lost this review; win rate and cycle over the last %d days\n", title, r.RateWindow.Days())
+	fmt.Fprintf(w, "\n%s: open deals now; leads, won and lost this review; win rate and cycle over the last %s\n", title, format.Count(r.RateWindow.Days(), "day", "days"))
 	t := format.Table{
 		Header: []string{title[:len(title)-1], "Open", "Open value", "Weighted", "Overdue", "No next step", "Step overdue", "Leads", "Won", "Won value", "Lost", "Win rate", "Closed", "Cycle (median)"},
 		Right:  []bool{false, true, true, true, true, true, true, true, true, true, true, true, true, true},
 	}
 	for _, g := range rows {
-		t.Add(g.ID, format.Int(g.OpenDeals), format.Money(g.OpenValue, cur), format.Money(g.WeightedValue, cur), format.Int(g.OverdueDeals),
+		t.Add(cmp.Or(g.Name, g.ID), format.Int(g.OpenDeals), format.Money(g.OpenValue, cur), format.Money(g.WeightedValue, cur), format.Int(g.OverdueDeals),
 			format.Int(g.NoNextStep), format.Int(g.OverdueNextStep), format.Int(g.Leads), format.Int(g.WonDeals), format.Money(g.WonValue, cur),
 			format.Int(g.LostDeals), format.Rate(g.WinRate), format.Int(g.ClosedDeals), format.DaysOrNone(g.SalesCycleDays))
 	}
 	t.Write(w)
 }
 
-// Who writes whom a target is for: an owner, a team, or "all".
-func Who(t metrics.Target) string {
+// labels are the names people know stages and owners by, which the
+// tables show in place of the ids that files use; an id without a name
+// stands for itself.
+type labels struct {
+	stages, owners map[string]string
+}
+
+func labelsOf(r *metrics.Report) labels {
+	l := labels{stages: map[string]string{}, owners: map[string]string{}}
+	for _, s := range r.Stages {
+		l.stages[s.ID] = s.Name
+	}
+	for _, g := range r.Owners {
+		l.owners[g.ID] = g.Name
+	}
+	return l
+}
+
+func (l labels) stage(id string) string { return cmp.Or(l.stages[id], id) }
+func (l labels) owner(id string) string { return cmp.Or(l.owners[id], id) }
+
+// who writes whom a target is for: an owner, a team, or "all".
+func (l labels) who(t metrics.Target) string {
 	switch {
 	case t.Owner != nil:
-		return *t.Owner
+		return l.owner(*t.Owner)
 	case t.Team != nil:
 		return "team " + *t.Team
 	}

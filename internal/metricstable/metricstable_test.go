@@ -2,6 +2,7 @@ package metricstable
 
 import (
 	"bytes"
+	"cmp"
 	"regexp"
 	"strings"
 	"testing"
@@ -22,6 +23,11 @@ func TestTableAgreesWithReport(t *testing.T) {
 	p, diags := load.ParsePipeline("pipeline.yaml", gen.Pipeline(opt))
 	if len(diags) > 0 {
 		t.Fatal(diags)
+	}
+	for i, s := range p.Stages {
+		if s.Name == "" {
+			p.Stages[i].Name = "The " + s.ID + " stage"
+		}
 	}
 	repo := &model.Repo{Pipeline: p}
 	for rel, src := range gen.Deals(opt) {
@@ -54,7 +60,7 @@ func TestTableAgreesWithReport(t *testing.T) {
 		}
 	}
 	for _, g := range append(r.Owners, r.Teams...) {
-		row := `(?m)^` + regexp.QuoteMeta(g.ID) + ` +` + format.Int(g.OpenDeals) + ` +` + regexp.QuoteMeta(format.Money(g.OpenValue, r.Currency))
+		row := `(?m)^` + regexp.QuoteMeta(cmp.Or(g.Name, g.ID)) + ` +` + format.Int(g.OpenDeals) + ` +` + regexp.QuoteMeta(format.Money(g.OpenValue, r.Currency))
 		if !regexp.MustCompile(row).MatchString(out) {
 			t.Errorf("no row for %s: %s", g.ID, row)
 		}
@@ -62,10 +68,27 @@ func TestTableAgreesWithReport(t *testing.T) {
 	if len(r.Teams) == 0 {
 		t.Errorf("the generated pipeline has no teams")
 	}
+	l := labelsOf(r)
 	for _, tg := range r.Targets {
-		row := `(?m)^` + regexp.QuoteMeta(tg.Period) + ` +` + regexp.QuoteMeta(Who(tg)) + ` +` + tg.Status + ` +` + regexp.QuoteMeta(format.Money(tg.Revenue, r.Currency))
+		row := `(?m)^` + regexp.QuoteMeta(tg.Period) + ` +` + regexp.QuoteMeta(l.who(tg)) + ` +` + tg.Status + ` +` + regexp.QuoteMeta(format.Money(tg.Revenue, r.Currency))
 		if !regexp.MustCompile(row).MatchString(out) {
-			t.Errorf("no row for target %s %s: %s", tg.Period, Who(tg), row)
+			t.Errorf("no row for target %s %s: %s", tg.Period, l.who(tg), row)
+		}
+	}
+	// Owners and stages are shown by their names, not the ids of the files.
+	if len(r.Stuck) == 0 {
+		t.Fatal("the generated pipeline has no stuck deals")
+	}
+	for _, s := range r.Stuck {
+		row := `(?m)^` + regexp.QuoteMeta(s.ID) + ` +` + regexp.QuoteMeta(l.stage(s.Stage)) + ` +`
+		if l.stage(s.Stage) == s.Stage || !regexp.MustCompile(row).MatchString(out) {
+			t.Errorf("no row for stuck deal %s with its stage's name: %s", s.ID, row)
+		}
+	}
+	for _, s := range r.NoNextStep {
+		row := `(?m)^` + regexp.QuoteMeta(s.ID) + ` +` + regexp.QuoteMeta(l.owner(s.Owner)) + ` +` + regexp.QuoteMeta(l.stage(s.Stage)) + ` +`
+		if l.owner(s.Owner) == s.Owner || !regexp.MustCompile(row).MatchString(out) {
+			t.Errorf("no row for %s with its owner's and stage's names: %s", s.ID, row)
 		}
 	}
 }

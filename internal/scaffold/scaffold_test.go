@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/goccy/go-yaml"
 	"github.com/rhysd/actionlint"
 
 	"github.com/pipegen/pipegen/internal/check"
@@ -346,4 +347,66 @@ func TestRepositoryWorkflowsPassActionlint(t *testing.T) {
 		t.Fatalf("found %d workflows in .github/workflows, want at least ci.yml and pages.yml", len(paths))
 	}
 	lint(t, paths)
+}
+
+// The pull request workflow passes --allow-rewrite when, and only when, the
+// pull request has the label that check's hint names, and adding or
+// removing the label runs the check again.
+func TestPullRequestCheckHonoursTheLabel(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	b, err := files.ReadFile("files/.github/workflows/pipeline-check.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		On struct {
+			PullRequest struct {
+				Types []string `yaml:"types"`
+			} `yaml:"pull_request"`
+		} `yaml:"on"`
+		Jobs map[string]struct {
+			Steps []struct {
+				Name string            `yaml:"name"`
+				Env  map[string]string `yaml:"env"`
+				Run  string            `yaml:"run"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(b, &wf); err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range []string{"opened", "synchronize", "reopened", "labeled", "unlabeled"} {
+		if !slices.Contains(wf.On.PullRequest.Types, typ) {
+			t.Errorf("the workflow does not run on pull_request %s", typ)
+		}
+	}
+	var env map[string]string
+	var script string
+	for _, s := range wf.Jobs["check"].Steps {
+		if s.Name == "Check the pipeline" {
+			env, script = s.Env, s.Run
+		}
+	}
+	if want := "contains(github.event.pull_request.labels.*.name, '" + check.AllowRewriteLabel + "')"; !strings.Contains(env["ALLOW_REWRITE"], want) {
+		t.Fatalf("ALLOW_REWRITE = %q, want it to test %s", env["ALLOW_REWRITE"], want)
+	}
+	// Run the step's script with a pipegen that prints its arguments.
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "pipegen"), []byte("#!/bin/sh\necho \"$@\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for labelled, want := range map[string]string{
+		"true":  "check --base origin/main --allow-rewrite --format github\n",
+		"false": "check --base origin/main --format github\n",
+	} {
+		cmd := exec.Command(sh, "-e", "-c", script)
+		cmd.Env = []string{"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH"), "BASE=origin/main", "ALLOW_REWRITE=" + labelled}
+		out, err := cmd.CombinedOutput()
+		if err != nil || string(out) != want {
+			t.Errorf("labelled %s: the step ran %q, %v; want %q", labelled, out, err, want)
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -531,5 +532,18 @@ func TestCompressedResponses(t *testing.T) {
 	}
 	if resp, _ := get("/index.html", "gzip;q=0"); resp.Header.Get("Content-Encoding") != "" {
 		t.Errorf("gzip;q=0 got a compressed page")
+	}
+}
+
+// The rebuild line counts in words that fit the number and gives a fast
+// rebuild its milliseconds: it used to say "rebuilt in 0s (…, 1 deals)".
+func TestRebuildLog(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "pipeline.yaml"), testPipeline)
+	writeFile(t, filepath.Join(dir, "deals", "a.yaml"), dealYAML("A", 1))
+	var log bytes.Buffer
+	New(Options{Dir: dir, Log: &log}).Rebuild(nil, true)
+	if !regexp.MustCompile(`^pipegen: rebuilt in [0-9.]+ m?s \(2 files read, 1 deal\)\n$`).MatchString(log.String()) {
+		t.Errorf("log = %q", log.String())
 	}
 }

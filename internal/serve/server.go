@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/pipegen/pipegen/internal/diag"
+	"github.com/pipegen/pipegen/internal/format"
 	"github.com/pipegen/pipegen/internal/history"
 	"github.com/pipegen/pipegen/internal/load"
 	"github.com/pipegen/pipegen/internal/metrics"
@@ -131,18 +132,11 @@ func (s *Server) Rebuild(paths []string, full bool) {
 		in := site.Prepare(repo, opt)
 		in.History = h
 		st.site = site.New(in, s.opt.Site)
-		fmt.Fprintf(s.opt.Log, "pipegen: rebuilt in %s (%d %s read, %d deals)\n",
-			time.Since(start).Round(time.Millisecond), parsed, plural(parsed, "file", "files"), len(repo.Deals))
+		fmt.Fprintf(s.opt.Log, "pipegen: rebuilt in %s (%s read, %s)\n",
+			format.Duration(time.Since(start)), format.Count(parsed, "file", "files"), format.Count(len(repo.Deals), "deal", "deals"))
 	}
 	s.state.Store(st)
 	s.hub.publish(st.id)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // Run serves on ln until ctx ends, watching the repository and rebuilding
@@ -372,7 +366,7 @@ func errorPage(st *state) []byte {
 	var b bytes.Buffer
 	count := "The first build has not finished"
 	if len(st.errors) > 0 {
-		count = fmt.Sprintf("%d %s", len(st.errors), plural(len(st.errors), "error", "errors"))
+		count = format.Count(len(st.errors), "error", "errors")
 	}
 	previewPages.ExecuteTemplate(&b, "error", struct{ Count, Report string }{count, st.report})
 	return b.Bytes()
