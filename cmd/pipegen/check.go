@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"slices"
 
 	"github.com/pipegen/pipegen/internal/check"
 	"github.com/pipegen/pipegen/internal/diag"
@@ -13,6 +14,7 @@ import (
 	"github.com/pipegen/pipegen/internal/load"
 	"github.com/pipegen/pipegen/internal/model"
 	"github.com/pipegen/pipegen/internal/project"
+	"github.com/pipegen/pipegen/internal/schema"
 )
 
 var checkCommand = &command{
@@ -62,6 +64,9 @@ pipeline.yaml) set to a later date, dates up to it are accepted.`,
 				return err
 			}
 			diags := proj.Diagnostics
+			if !slices.ContainsFunc(proj.Errors(), func(d diag.Diagnostic) bool { return d.File == load.PipelineFile }) {
+				diags = append(diags, schema.Stale(*dir, proj.Repo.Pipeline)...)
+			}
 			if *base == "" {
 				if committed, ok := gitrev.HeadPaths(*dir); ok {
 					diags = append(diags, check.Deleted(proj.Repo, dealFiles(committed))...)

@@ -15,6 +15,7 @@
 //	pipegen move northwind-analytics proposal --date 2026-11-02
 //	pipegen import hubspot deals.csv --map map.yaml   a CRM's export of deals, as checked deal files
 //	pipegen schema deal                the JSON Schema of a deal file, for editors
+//	pipegen schema --write             both schemas into .pipegen/, to commit
 //
 // This package only wires flags and the terminal to the packages under
 // internal/: project loads and checks a repository, metrics computes the

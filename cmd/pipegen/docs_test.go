@@ -14,7 +14,7 @@ import (
 func TestEveryCodeIsDocumented(t *testing.T) {
 	codePattern := regexp.MustCompile(`"([a-z]+(?:-[a-z]+)+)"`)
 	codes := map[string]bool{}
-	for _, dir := range []string{"../../internal/load", "../../internal/check"} {
+	for _, dir := range []string{"../../internal/load", "../../internal/check", "../../internal/schema"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
 			t.Fatal(err)

@@ -10,6 +10,8 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
+
+	"github.com/pipegen/pipegen/internal/term"
 )
 
 func main() {
@@ -86,15 +88,17 @@ func exitCode(err error, stderr io.Writer) int {
 	if errors.Is(err, errInput) {
 		return exitInput
 	}
+	// Messages quote what was typed and the names of files: cleaned, they
+	// cannot take over the terminal.
 	var ue *usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(stderr, "pipegen: error: %s\n", ue.msg)
+		fmt.Fprintf(stderr, "pipegen: error: %s\n", term.Clean(ue.msg))
 		if ue.hint != "" {
-			fmt.Fprintf(stderr, "pipegen: hint: %s\n", ue.hint)
+			fmt.Fprintf(stderr, "pipegen: hint: %s\n", term.Lines(ue.hint))
 		}
 		return exitUsage
 	}
-	fmt.Fprintf(stderr, "pipegen: error: %s\n", err)
+	fmt.Fprintf(stderr, "pipegen: error: %s\n", term.Clean(err.Error()))
 	return exitInput
 }
 

@@ -743,3 +743,61 @@ func TestDealForRepo(t *testing.T) {
 		t.Error("a file as the dir: no error")
 	}
 }
+
+// schema --write writes both schemas; check warns when one no longer says
+// what pipeline.yaml says, naming what changed, and not for a copy that
+// only differs in layout.
+func TestWriteAndStale(t *testing.T) {
+	dir := t.TempDir()
+	pipeline := "name: X\ncurrency: USD\nowners: [{id: ann}, {id: bo}]\nstages:\n  - {id: lead, probability: 0.1}\n  - {id: won, type: won}\n"
+	writeFile := func(rel, content string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	readPipeline := func() *model.Pipeline {
+		p, diags := load.ReadPipeline(dir)
+		if len(diags) > 0 {
+			t.Fatal(diags)
+		}
+		return p
+	}
+	writeFile("pipeline.yaml", pipeline)
+	if got := Stale(dir, readPipeline()); len(got) != 0 {
+		t.Errorf("Stale without .pipegen = %v", got)
+	}
+	written, note, err := Write(dir)
+	if err != nil || note != "" || strings.Join(written, ",") != DealFile+","+PipelineFile {
+		t.Fatalf("Write = %v, %q, %v", written, note, err)
+	}
+	if got := Stale(dir, readPipeline()); len(got) != 0 {
+		t.Errorf("Stale right after Write = %v", got)
+	}
+	// The same JSON with CRLF line endings, as a Windows checkout has it.
+	b, _ := os.ReadFile(filepath.Join(dir, DealFile))
+	writeFile(DealFile, strings.ReplaceAll(string(b), "\n", "\r\n"))
+	if got := Stale(dir, readPipeline()); len(got) != 0 {
+		t.Errorf("Stale of a CRLF copy = %v", got)
+	}
+	writeFile("pipeline.yaml", strings.Replace(pipeline, "{id: bo}", "{id: cy}", 1))
+	got := Stale(dir, readPipeline())
+	want := `.pipegen/deal.schema.json is out of date: it does not offer "cy", and it still offers "bo"`
+	if len(got) != 1 || got[0].Message != want || got[0].Severity != diag.Warning || got[0].Code != "stale-schema" {
+		t.Errorf("Stale after a new owner = %v, want %q", got, want)
+	}
+	// A link in place of the folder is never written through.
+	other := t.TempDir()
+	os.RemoveAll(filepath.Join(dir, Folder))
+	if err := os.Symlink(other, filepath.Join(dir, Folder)); err != nil {
+		t.Skip(err)
+	}
+	if _, _, err := Write(dir); err == nil {
+		t.Error("Write through a linked .pipegen folder: no error")
+	}
+	if entries, _ := os.ReadDir(other); len(entries) != 0 {
+		t.Errorf("Write wrote outside the repository: %v", entries)
+	}
+}
