@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"runtime"
-	"runtime/debug"
 	"strings"
 
 	"github.com/pipegen/pipegen/internal/load"
@@ -156,32 +154,4 @@ func writeCommandUsage(w io.Writer, c *command, fs *flag.FlagSet) {
 		fs.PrintDefaults()
 		fs.SetOutput(io.Discard)
 	}
-}
-
-// version is set at link time by release builds (-ldflags "-X main.version=v1.2.3").
-var version = ""
-
-var versionCommand = &command{
-	name:    "version",
-	summary: "print pipegen's version",
-	help:    "Version prints the version of pipegen and of the Go it was built with.",
-	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
-		return func(_ context.Context, e *env, args []string) error {
-			if len(args) > 0 {
-				return &usageError{msg: "version takes no arguments"}
-			}
-			fmt.Fprintf(e.stdout, "pipegen %s %s\n", moduleVersion(), runtime.Version())
-			return nil
-		}
-	},
-}
-
-func moduleVersion() string {
-	if version != "" {
-		return version
-	}
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
-		return info.Main.Version
-	}
-	return "(devel)"
 }
