@@ -29,8 +29,9 @@ current folder, or --dir), creating it if needed:
 Init never overwrites a file: when any of them already exists it writes
 nothing, names the files in the way and exits 1.
 
-The workflows install this version of pipegen, or the latest release when
-this pipegen was not built from a release.`,
+The workflows install this pipegen's release with the pipegen/pipegen
+action, or, when this pipegen is a development build, the newest release it
+knows of.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		dir := fs.String("dir", "", "the folder to write the repository into, `DIR` (default: the current folder)")
 		return func(_ context.Context, e *env, args []string) error {
@@ -44,7 +45,7 @@ this pipegen was not built from a release.`,
 			if info, err := os.Stat(target); err == nil && !info.IsDir() {
 				return &usageError{msg: fmt.Sprintf("%s is not a folder", target), hint: "pass a new or existing folder for the repository"}
 			}
-			written, err := scaffold.Write(target, scaffold.Options{Version: installVersion(moduleVersion())})
+			written, err := scaffold.Write(target, scaffold.Options{Version: thisBuild().release})
 			var exists *scaffold.ExistsError
 			if errors.As(err, &exists) {
 				// A plain error: exit 1, as the folder's content is in the way.
@@ -63,18 +64,6 @@ this pipegen was not built from a release.`,
 			return nil
 		}
 	},
-}
-
-// installVersion is the pipegen version the scaffolded workflows install:
-// this binary's own when it is a version that go install can fetch, else
-// the latest release.
-func installVersion(v string) string {
-	// "(devel)" and "" come from builds in a work tree; a "+dirty" suffix
-	// marks a build with uncommitted changes, which no proxy has.
-	if strings.HasPrefix(v, "v") && !strings.Contains(v, "+") {
-		return v
-	}
-	return "latest"
 }
 
 func writeNextSteps(e *env, dir string) {

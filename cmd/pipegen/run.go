@@ -9,8 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
-	"runtime/debug"
 	"strings"
 
 	"github.com/pipegen/pipegen/internal/load"
@@ -255,32 +253,4 @@ func writeFlags(w io.Writer, fs *flag.FlagSet) {
 		b.WriteString("\n")
 	})
 	io.WriteString(w, b.String())
-}
-
-// version is set at link time by release builds (-ldflags "-X main.version=v1.2.3").
-var version = ""
-
-var versionCommand = &command{
-	name:    "version",
-	summary: "print pipegen's version",
-	help:    "Version prints the version of pipegen and of the Go it was built with.",
-	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
-		return func(_ context.Context, e *env, args []string) error {
-			if len(args) > 0 {
-				return &usageError{msg: "version takes no arguments"}
-			}
-			fmt.Fprintf(e.stdout, "pipegen %s %s\n", moduleVersion(), runtime.Version())
-			return nil
-		}
-	},
-}
-
-func moduleVersion() string {
-	if version != "" {
-		return version
-	}
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
-		return info.Main.Version
-	}
-	return "(devel)"
 }

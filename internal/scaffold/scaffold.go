@@ -34,21 +34,38 @@ var Files = []string{
 	".github/workflows/pages.yml",
 }
 
-// versionMarker stands in the templates for the pipegen version the
+// versionMarker stands in the templates for the pipegen release the
 // workflows install.
 const versionMarker = "@@VERSION@@"
 
+// Release is the newest pipegen release: the version that the workflows of
+// init install when no other is asked for (a development build of pipegen
+// has no release of its own to pin), and the one this repository's own
+// workflows pin. Raise it when a release is published.
+const Release = "v0.1.0"
+
 // Options are the choices a scaffold leaves to its caller.
 type Options struct {
-	// Version is the pipegen version the workflows install with go install:
-	// a module version such as v1.2.0, or "latest" (the default, when empty).
+	// Version is the pipegen release the workflows install: a release tag
+	// such as v1.2.0, both for the pipegen/pipegen action and for the
+	// binary it downloads. Empty means Release.
 	Version string
 }
 
-// validVersion matches what "go install pkg@VERSION" accepts from a module
-// version or a query, and nothing that could break out of the YAML string
-// it is written into.
-var validVersion = regexp.MustCompile(`^(latest|v[0-9]+\.[0-9]+\.[0-9]+[0-9A-Za-z.+-]*)$`)
+// releaseTag matches a semantic version tag: v1.2.0, v1.3.0-rc.1. It allows
+// nothing that could break out of the YAML it is written into.
+var releaseTag = regexp.MustCompile(`^v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$`)
+
+// pseudoVersion matches the end of a Go pseudo-version, the version go
+// gives a commit that no tag names: v0.0.0-20261127101500-0123456789ab.
+var pseudoVersion = regexp.MustCompile(`[-.][0-9]{14}-[0-9a-f]{12}$`)
+
+// IsRelease reports whether v names a pipegen release: a tag such as v1.2.0
+// or v1.3.0-rc.1, not a Go pseudo-version, nor a build of a modified tree
+// (v1.2.0+dirty).
+func IsRelease(v string) bool {
+	return releaseTag.MatchString(v) && !pseudoVersion.MatchString(v)
+}
 
 // ExistsError reports the files that Write would have overwritten.
 type ExistsError struct {
@@ -72,10 +89,10 @@ func (e *ExistsError) Error() string {
 func Write(dir string, opt Options) ([]string, error) {
 	version := opt.Version
 	if version == "" {
-		version = "latest"
+		version = Release
 	}
-	if !validVersion.MatchString(version) {
-		return nil, fmt.Errorf("version %q is not a pipegen version such as v1.2.0 or latest", version)
+	if !IsRelease(version) {
+		return nil, fmt.Errorf("version %q is not a pipegen release such as %s", version, Release)
 	}
 	contents := make([][]byte, len(Files))
 	for i, name := range Files {

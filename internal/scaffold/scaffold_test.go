@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -136,14 +137,15 @@ func TestEmbeddedFilesAreTheFilesWritten(t *testing.T) {
 	}
 }
 
+// The workflows install pipegen with the pipegen/pipegen action at the
+// version asked for, the same for the action and the binary, and need no Go.
 func TestWriteVersion(t *testing.T) {
 	tests := []struct {
 		version, want string
 	}{
-		{"", `PIPEGEN_VERSION: "latest"`},
-		{"latest", `PIPEGEN_VERSION: "latest"`},
-		{"v1.2.0", `PIPEGEN_VERSION: "v1.2.0"`},
-		{"v0.0.0-20261127101500-0123456789ab", `PIPEGEN_VERSION: "v0.0.0-20261127101500-0123456789ab"`},
+		{"", Release},
+		{"v1.2.0", "v1.2.0"},
+		{"v1.3.0-rc.1", "v1.3.0-rc.1"},
 	}
 	for _, tt := range tests {
 		dir := t.TempDir()
@@ -155,8 +157,12 @@ func TestWriteVersion(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(string(b), tt.want) {
-				t.Errorf("Write(Version: %q): %s does not contain %s", tt.version, name, tt.want)
+			install := "uses: pipegen/pipegen@" + tt.want + "\n        with:\n          version: " + tt.want + "\n"
+			if !strings.Contains(string(b), install) {
+				t.Errorf("Write(Version: %q): %s does not install pipegen with\n%s", tt.version, name, install)
+			}
+			if strings.Contains(string(b), "setup-go") || strings.Contains(string(b), "go install") {
+				t.Errorf("Write(Version: %q): %s sets up Go; the release binary needs none", tt.version, name)
 			}
 			// Both check out the whole history: the diff against the base
 			// branch, and the movement since the last review, need it.
@@ -165,9 +171,6 @@ func TestWriteVersion(t *testing.T) {
 			}
 			if strings.HasSuffix(name, "pages.yml") && (!strings.Contains(string(b), "uses: actions/cache@v4") || !strings.Contains(string(b), "PIPEGEN_CACHE_DIR: ${{ runner.temp }}/pipegen-cache")) {
 				t.Errorf("%s does not keep pipegen's history cache between builds", name)
-			}
-			if !strings.Contains(string(b), `go install "github.com/pipegen/pipegen/cmd/pipegen@${PIPEGEN_VERSION}"`) {
-				t.Errorf("Write(Version: %q): %s does not install pipegen at PIPEGEN_VERSION", tt.version, name)
 			}
 		}
 		for _, name := range Files {
@@ -183,13 +186,45 @@ func TestWriteVersion(t *testing.T) {
 }
 
 func TestWriteRejectsBadVersion(t *testing.T) {
-	for _, v := range []string{"(devel)", "1.2.0", "v1", `v1.2.0"`, "v1.2.0\nevil: true", "main"} {
+	bad := []string{
+		"(devel)", "latest", "main", "1.2.0", "v1", "v1.2", "v01.2.0", `v1.2.0"`, "v1.2.0\nevil: true",
+		"v1.2.0 ", "v1.2.0+dirty", "v0.0.0-20261127101500-0123456789ab", "v1.2.1-0.20261127101500-0123456789ab",
+		"../../x", "v1.2.0/../../x", "v1.2.0-$(id)",
+	}
+	for _, v := range bad {
+		if IsRelease(v) {
+			t.Errorf("IsRelease(%q) = true, want false", v)
+		}
 		dir := t.TempDir()
 		if _, err := Write(dir, Options{Version: v}); err == nil {
 			t.Errorf("Write(Version: %q) = nil error, want an error", v)
 		}
 		if got := tree(t, dir); len(got) > 0 {
 			t.Errorf("Write(Version: %q) wrote %q, want nothing", v, got)
+		}
+	}
+	for _, v := range []string{Release, "v0.1.0", "v1.2.0", "v10.20.30", "v1.3.0-rc.1", "v2.0.0-beta"} {
+		if !IsRelease(v) {
+			t.Errorf("IsRelease(%q) = false, want true", v)
+		}
+	}
+}
+
+// This repository's own workflows install the release that init pins, so
+// that raising Release cannot leave them behind.
+func TestRepositoryWorkflowsPinRelease(t *testing.T) {
+	pinned := regexp.MustCompile(`(?m)^\s+version: (\S+)`)
+	for _, name := range []string{"ci.yml", "pages.yml"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", ".github", "workflows", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), "uses: ./\n") {
+			t.Errorf("%s does not install pipegen with this repository's action (uses: ./)", name)
+		}
+		m := pinned.FindAllStringSubmatch(string(b), -1)
+		if len(m) != 1 || m[0][1] != Release {
+			t.Errorf("%s pins pipegen at %q, want only %s (scaffold.Release)", name, m, Release)
 		}
 	}
 }
@@ -361,6 +396,7 @@ func TestPullRequestCheckHonoursTheLabel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	b = []byte(strings.ReplaceAll(string(b), versionMarker, Release)) // as Write writes it
 	var wf struct {
 		On struct {
 			PullRequest struct {
