@@ -84,7 +84,7 @@ The exit code is 1 when any row could not be imported.`,
 			if *mapFile != "" {
 				src, err := readSmall(*mapFile, e.loader.Limit())
 				if err != nil {
-					return &usageError{msg: "--map: " + err.Error(), hint: "pass the mapping file, like --map map.yaml"}
+					return &usageError{msg: "--map: " + term.Clean(err.Error()), hint: "pass the mapping file, like --map map.yaml"}
 				}
 				var md []diag.Diagnostic
 				m, md = load.ParseImportMap(*mapFile, src)

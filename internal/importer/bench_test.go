@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"github.com/pipegen/pipegen/internal/load"
@@ -70,5 +71,18 @@ func BenchmarkImport(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestWriteExportForBenchmarks writes the benchmark's export of 100,000
+// deals to the file PIPEGEN_IMPORT_CSV names, for timing the whole command
+// (scripts/bench); without it, it does nothing.
+func TestWriteExportForBenchmarks(t *testing.T) {
+	path := os.Getenv("PIPEGEN_IMPORT_CSV")
+	if path == "" {
+		t.Skip("PIPEGEN_IMPORT_CSV is not set")
+	}
+	if err := os.WriteFile(path, pipedriveExport(100_000), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

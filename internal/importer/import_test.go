@@ -260,3 +260,44 @@ func TestImportAgain(t *testing.T) {
 		}
 	}
 }
+
+// Whatever the export holds, the import never fails and names only files
+// directly under deals/, and what it would write passes check.
+func FuzzImport(f *testing.F) {
+	for _, name := range []string{"pipedrive", "hubspot", "salesforce", "csv", "hostile"} {
+		if b, err := os.ReadFile(filepath.Join("testdata", name, "export.csv")); err == nil {
+			f.Add(string(b))
+		}
+	}
+	f.Add("title,owner,stage,created\n\"a\nb\",ann,lead,2026-01-02\n")
+	p, pd := load.ParsePipeline("pipeline.yaml", []byte(testPipeline))
+	if diag.HasErrors(pd) {
+		f.Fatal(pd)
+	}
+	m, md := load.ParseImportMap("map.yaml", []byte("columns: {title: title, owner: owner, stage: stage, created: created, value: value, closed: closed}\n"))
+	if len(md) > 0 {
+		f.Fatal(md)
+	}
+	name := regexp.MustCompile(`^deals/[a-z0-9]+(-[a-z0-9]+)*\.yaml$`)
+	f.Fuzz(func(t *testing.T, export string) {
+		for _, kind := range []Kind{CSV, Pipedrive, HubSpot} {
+			mapping := m
+			if kind != CSV {
+				mapping = nil
+			}
+			res, err := Import(Options{Kind: kind, CSV: strings.NewReader(export), CSVName: "export.csv", Map: mapping, MapName: "map.yaml",
+				Pipeline: p, Dir: t.TempDir(), DryRun: true, Limit: load.DefaultMaxFileSize})
+			if err != nil {
+				t.Fatalf("Import: %v", err)
+			}
+			for _, rel := range res.Written {
+				if !name.MatchString(rel) {
+					t.Errorf("a deal would be written as %q", rel)
+				}
+			}
+			if res.Failed+res.Skipped+len(res.Written)+len(res.Existing) != res.Rows {
+				t.Errorf("%d rows: %d failed, %d skipped, %d written, %d existing", res.Rows, res.Failed, res.Skipped, len(res.Written), len(res.Existing))
+			}
+		}
+	})
+}

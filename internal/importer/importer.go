@@ -81,6 +81,9 @@ const batchSize = 2048
 // a valid deal. The error is for an export that cannot be read or a file
 // that cannot be written; problems in the export are diagnostics.
 func Import(opt Options) (*Result, error) {
+	if len(opt.Pipeline.Stages) == 0 {
+		return nil, errors.New("pipeline.yaml has no stages")
+	}
 	res := &Result{}
 	rd, err := newCSVReader(opt.CSV)
 	var pe *csv.ParseError

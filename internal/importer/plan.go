@@ -128,7 +128,7 @@ func newPlan(kind Kind, header []string, m *load.ImportMap, mapFile, csvName str
 		case c.Value == "":
 			// not imported, even where the CRM's export has it
 		case strings.ContainsAny(c.Value, "{}"):
-			tmpl, ok := pl.template(c.Value, func(name string) (int, bool) { return column(name, c.ValuePos) })
+			tmpl, ok := template(c.Value, func(name string) (int, bool) { return column(name, c.ValuePos) })
 			if len(diags) > before {
 				broken[c.Key] = true
 				continue
@@ -291,7 +291,7 @@ func lookalike(header []string) Kind {
 
 // template reads "{account} — {product}" into its parts; ok is false for
 // a brace without its pair.
-func (pl *plan) template(t string, column func(string) (int, bool)) ([]part, bool) {
+func template(t string, column func(string) (int, bool)) ([]part, bool) {
 	var parts []part
 	for t != "" {
 		open := strings.IndexByte(t, '{')
