@@ -16,6 +16,7 @@
     var instances = [];
     function draw() {
       var dark = !!(scheme && scheme.matches);
+      var text = getComputedStyle(document.body).color; // once: each read after a chart forces a layout
       instances.forEach(function (c) { c.dispose(); });
       instances = [];
       blocks.forEach(function (block) {
@@ -35,7 +36,7 @@
           return;
         }
         categoryLabels(options, el.clientWidth < 480);
-        valueLabels(options, getComputedStyle(el).color, el.clientWidth < 480);
+        valueLabels(options, text, el.clientWidth < 480);
         el.textContent = '';
         var chart = window.echarts.init(el, dark ? 'dark' : null, { renderer: 'canvas' });
         if (dark) options.backgroundColor = 'transparent';

@@ -164,20 +164,13 @@ func legendOf(series []barSeries) []legendItem {
 	return l
 }
 
-// pctValue is a rate as a percentage for a bar, nil when undefined.
-func pctValue(r metrics.Ratio) any {
+// barValue is a rate of the report scaled for a bar (100 for a
+// percentage, 1 for days), nil when undefined: no bar.
+func barValue(r metrics.Ratio, scale float64) any {
 	if !r.Valid {
 		return nil
 	}
-	return r.V * 100
-}
-
-// daysValue is a number of days for a bar, nil when undefined.
-func daysValue(r metrics.Ratio) any {
-	if !r.Valid {
-		return nil
-	}
-	return r.V
+	return r.V * scale
 }
 
 // units turns cents into currency units for a bar.
@@ -217,7 +210,7 @@ func conversionChart(id string, stages []metrics.Stage) chart {
 			continue
 		}
 		names = append(names, st.Name+" → "+stages[i+1].Name)
-		s.values = append(s.values, pctValue(st.ConversionToNext))
+		s.values = append(s.values, barValue(st.ConversionToNext, 100))
 		label := format.Rate(st.ConversionToNext)
 		if st.ConversionToNext.Valid {
 			label += " · " + format.Int(stages[i+1].Reached) + " of " + format.Int(st.Reached)
@@ -244,9 +237,9 @@ func timeChart(id string, stages []metrics.Stage) chart {
 	drawn := false
 	for i, s := range open {
 		names[i] = s.Name
-		mean.values = append(mean.values, daysValue(s.AvgDays))
+		mean.values = append(mean.values, barValue(s.AvgDays, 1))
 		mean.labels = append(mean.labels, daysLabel(s.AvgDays))
-		median.values = append(median.values, daysValue(s.MedianDays))
+		median.values = append(median.values, barValue(s.MedianDays, 1))
 		median.labels = append(median.labels, daysLabel(s.MedianDays))
 		var r any
 		label := ""

@@ -217,8 +217,6 @@ func (rd *renderer) waterfallChart(id string, m *metrics.Movement) chart {
 			label = "−" + label
 		}
 		base.values = append(base.values, units(bottom))
-		base.labels = append(base.labels, "")
-		base.colours = append(base.colours, "transparent")
 		bars.values = append(bars.values, units(s.value))
 		bars.labels = append(bars.labels, label)
 		bars.colours = append(bars.colours, s.colour)
