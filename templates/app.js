@@ -5,58 +5,109 @@
   'use strict';
 
   var scheme = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  var still = window.matchMedia ? window.matchMedia('(prefers-reduced-motion: reduce)') : null;
+  // The charting library's address, from this script's tag: it is loaded
+  // only once a chart nears the screen, so a page opens without parsing it.
+  var library = document.currentScript && document.currentScript.getAttribute('data-charts');
 
-  // charts draws every chart of the page from its JSON block, in the
-  // colour scheme the reader's system uses, and draws them again when it
-  // changes (a phone switching to dark mode at dusk).
+  // charts draws each chart of the page from its JSON block when it comes
+  // near the screen, one chart per task, in the colour scheme the reader's
+  // system uses, and draws them again when that changes (a phone switching
+  // to dark mode at dusk). Printing draws every chart first.
   function charts() {
-    var blocks = document.querySelectorAll('script[type="application/json"][data-chart]');
-    if (!blocks.length) return;
-    var failed = typeof window.echarts === 'undefined';
-    var instances = [];
-    function draw() {
-      var dark = !!(scheme && scheme.matches);
+    var boxes = [];
+    document.querySelectorAll('script[type="application/json"][data-chart]').forEach(function (block) {
+      var el = document.getElementById(block.getAttribute('data-chart'));
+      if (el) boxes.push({ el: el, block: block, chart: null });
+    });
+    if (!boxes.length) return;
+    var queue = [], state = 'idle'; // idle, loading, ready or failed
+
+    function fail(box) {
+      box.el.classList.add('failed');
+      box.el.querySelector('.chart-note').textContent =
+        'The charting library did not load, so this chart cannot be drawn; the numbers are in the table below.';
+    }
+    function load() {
+      if (typeof window.echarts !== 'undefined') state = 'ready';
+      if (state !== 'idle') return;
+      state = 'loading';
+      var script = document.createElement('script');
+      script.src = library;
+      script.onload = function () {
+        if (typeof window.echarts === 'undefined') return script.onerror();
+        state = 'ready';
+        next();
+      };
+      // Without the library every chart says so at once, wherever it is.
+      script.onerror = function () {
+        state = 'failed';
+        queue = [];
+        boxes.forEach(fail);
+      };
+      document.head.appendChild(script);
+    }
+    // next draws the first queued chart, and the rest in later tasks.
+    function next() {
+      if (state !== 'ready' || !queue.length) return;
+      draw(queue.shift(), getComputedStyle(document.body).color);
+      if (queue.length) setTimeout(next, 0);
+    }
+    function want(box) {
+      if (box.chart || queue.indexOf(box) >= 0) return;
+      queue.push(box);
+      load();
+      if (queue.length === 1) setTimeout(next, 0);
+    }
+    function draw(box, text) {
+      var el = box.el, dark = !!(scheme && scheme.matches), options;
+      try {
+        options = JSON.parse(box.block.textContent);
+      } catch (e) {
+        el.classList.add('failed');
+        return;
+      }
+      categoryLabels(options, el.clientWidth < 480);
+      valueLabels(options, text, el.clientWidth < 480);
+      if (dark) options.backgroundColor = 'transparent';
+      if (still && still.matches) options.animation = false;
+      if (box.chart) box.chart.dispose();
+      el.textContent = '';
+      box.chart = window.echarts.init(el, dark ? 'dark' : null, { renderer: 'canvas' });
+      box.chart.setOption(options);
+      el.setAttribute('data-rendered', 'true');
+      el.setAttribute('data-theme', dark ? 'dark' : 'light');
+    }
+    function drawn() { return boxes.filter(function (b) { return b.chart; }); }
+
+    if ('IntersectionObserver' in window) {
+      var seen = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) {
+          if (!e.isIntersecting) return;
+          seen.unobserve(e.target);
+          boxes.forEach(function (b) { if (b.el === e.target) want(b); });
+        });
+      }, { rootMargin: '50% 0px' });
+      boxes.forEach(function (b) { seen.observe(b.el); });
+    } else {
+      boxes.forEach(want);
+    }
+    window.addEventListener('beforeprint', function () {
+      if (state !== 'ready') return;
       var text = getComputedStyle(document.body).color; // once: each read after a chart forces a layout
-      instances.forEach(function (c) { c.dispose(); });
-      instances = [];
-      blocks.forEach(function (block) {
-        var el = document.getElementById(block.getAttribute('data-chart'));
-        if (!el) return;
-        if (failed) {
-          el.classList.add('failed');
-          el.querySelector('.chart-note').textContent =
-            'The charting library did not load, so this chart cannot be drawn; the numbers are in the table below.';
-          return;
-        }
-        var options;
-        try {
-          options = JSON.parse(block.textContent);
-        } catch (e) {
-          el.classList.add('failed');
-          return;
-        }
-        categoryLabels(options, el.clientWidth < 480);
-        valueLabels(options, text, el.clientWidth < 480);
-        el.textContent = '';
-        var chart = window.echarts.init(el, dark ? 'dark' : null, { renderer: 'canvas' });
-        if (dark) options.backgroundColor = 'transparent';
-        chart.setOption(options);
-        el.setAttribute('data-rendered', 'true');
-        el.setAttribute('data-theme', dark ? 'dark' : 'light');
-        instances.push(chart);
-      });
-    }
-    draw();
-    if (scheme && !failed) {
-      var redraw = function () { draw(); };
-      if (scheme.addEventListener) scheme.addEventListener('change', redraw);
-      else if (scheme.addListener) scheme.addListener(redraw);
-    }
+      boxes.forEach(function (b) { if (!b.chart) draw(b, text); });
+    });
+    var redraw = function () {
+      var text = getComputedStyle(document.body).color;
+      drawn().forEach(function (b) { draw(b, text); });
+    };
+    if (scheme && scheme.addEventListener) scheme.addEventListener('change', redraw);
+    else if (scheme && scheme.addListener) scheme.addListener(redraw);
     var pending = null;
     window.addEventListener('resize', function () {
       clearTimeout(pending);
       pending = setTimeout(function () {
-        instances.forEach(function (c) { c.resize(); });
+        drawn().forEach(function (b) { b.chart.resize(); });
       }, 100);
     });
   }

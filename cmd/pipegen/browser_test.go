@@ -144,18 +144,12 @@ func TestDemoSiteInBrowser(t *testing.T) {
 	srv, out := buildSite(t, "../..")
 	shots := screenshotDir(t)
 
-	// The overview: every chart is drawn, no error anywhere.
-	var blocks, rendered int
-	err := chromedp.Run(ctx,
-		chromedp.Navigate(srv.URL+"/index.html"),
-		chromedp.WaitVisible(`#chart_funnel canvas`, chromedp.ByQuery),
-		chromedp.Sleep(300*time.Millisecond),
-		chromedp.Evaluate(`document.querySelectorAll('script[data-chart]').length`, &blocks),
-		chromedp.Evaluate(`document.querySelectorAll('.chart[data-rendered="true"] canvas').length`, &rendered),
-	)
-	if err != nil {
+	// The overview: every chart is drawn as it nears the screen, no error
+	// anywhere.
+	if err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/index.html")); err != nil {
 		t.Fatal(err)
 	}
+	blocks, rendered := drawCharts(t, ctx)
 	if blocks < 8 || rendered != blocks {
 		t.Errorf("index: %d of %d charts rendered", rendered, blocks)
 	}
@@ -183,7 +177,7 @@ func TestDemoSiteInBrowser(t *testing.T) {
 	// The deals table filters and sorts in the page.
 	var total, shown int
 	var firstValue, lastValue string
-	err = chromedp.Run(ctx,
+	err := chromedp.Run(ctx,
 		chromedp.EmulateViewport(1400, 1000),
 		chromedp.Navigate(srv.URL+"/deals.html"),
 		chromedp.WaitVisible(`form.filters`, chromedp.ByQuery),
@@ -304,16 +298,31 @@ func screenshotDir(t *testing.T) string {
 	return dir
 }
 
-// screenshot saves the whole page at a width.
+// screenshot saves the whole page at a width, with its charts drawn: the
+// page is scrolled through, then shown in a window as tall as itself (a
+// capture beyond the window leaves cards that were never near the screen
+// blank, as a reader never sees them).
 func screenshot(t *testing.T, ctx context.Context, dir, name string, width int64) {
 	t.Helper()
 	var buf []byte
+	var height int64
 	err := chromedp.Run(ctx,
 		chromedp.EmulateViewport(width, 900),
 		chromedp.Reload(),
 		chromedp.WaitReady("footer", chromedp.ByQuery),
-		chromedp.Sleep(700*time.Millisecond),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drawCharts(t, ctx)
+	err = chromedp.Run(ctx,
+		chromedp.Evaluate(`document.documentElement.scrollHeight`, &height),
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			return chromedp.EmulateViewport(width, height).Do(ctx)
+		}),
+		chromedp.Sleep(500*time.Millisecond),
 		chromedp.FullScreenshot(&buf, 100), // 100: PNG
+		chromedp.EmulateViewport(width, 900),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -329,13 +338,12 @@ func TestSiteFromFile(t *testing.T) {
 	ctx, log := browser(t)
 	out := filepath.Join(t.TempDir(), "site")
 	runOK(t, "build", "--dir", "../..", "--out", out)
-	var rendered, blocks int
 	var title string
+	if err := chromedp.Run(ctx, chromedp.Navigate("file://"+out+"/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	blocks, rendered := drawCharts(t, ctx)
 	err := chromedp.Run(ctx,
-		chromedp.Navigate("file://"+out+"/index.html"),
-		chromedp.WaitVisible(`#chart_funnel canvas`, chromedp.ByQuery),
-		chromedp.Evaluate(`document.querySelectorAll('script[data-chart]').length`, &blocks),
-		chromedp.Evaluate(`document.querySelectorAll('.chart[data-rendered="true"]').length`, &rendered),
 		chromedp.Click(`nav a[href="deals.html"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`.deals-table`, chromedp.ByQuery),
 		chromedp.Title(&title),
@@ -361,19 +369,15 @@ func TestSiteWorksOfflineFromAFolder(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "site")
 	runOK(t, "build", "--dir", "../..", "--out", out)
 	for _, page := range []string{"index.html", "review.html"} {
-		var blocks, rendered int
 		err := chromedp.Run(ctx,
 			network.Enable(),
 			network.SetBlockedURLs([]string{"http://*", "https://*"}),
 			chromedp.Navigate("file://"+filepath.ToSlash(filepath.Join(out, page))),
-			chromedp.WaitVisible(`.chart[data-rendered="true"] canvas`, chromedp.ByQuery),
-			chromedp.Sleep(300*time.Millisecond),
-			chromedp.Evaluate(`document.querySelectorAll('script[data-chart]').length`, &blocks),
-			chromedp.Evaluate(`document.querySelectorAll('.chart[data-rendered="true"] canvas').length`, &rendered),
 		)
 		if err != nil {
 			t.Fatalf("%s: %v", page, err)
 		}
+		blocks, rendered := drawCharts(t, ctx)
 		if blocks == 0 || rendered != blocks {
 			t.Errorf("%s offline: %d of %d charts drawn", page, rendered, blocks)
 		}
@@ -402,6 +406,10 @@ func TestChartsFallbackWithoutLibrary(t *testing.T) {
 	err := chromedp.Run(ctx,
 		network.SetBlockedURLs([]string{"*echarts.min.js*"}),
 		chromedp.Navigate(srv.URL+"/index.html"),
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			drawCharts(t, ctx)
+			return nil
+		}),
 		chromedp.WaitVisible(`.chart.failed`, chromedp.ByQuery),
 		chromedp.Evaluate(`document.querySelectorAll('.chart.failed').length`, &failed),
 		chromedp.Evaluate(`document.querySelectorAll('script[data-chart]').length`, &charts),
@@ -415,4 +423,85 @@ func TestChartsFallbackWithoutLibrary(t *testing.T) {
 		t.Errorf("%d of %d charts show the failure (%q); funnel table rows %d", failed, charts, note, rows)
 	}
 	log.take(ctx) // the blocked library is expected to fail
+}
+
+// scrollThrough scrolls the page down to its end half a window at a time,
+// as a reader would, waits until every chart is drawn (or says it cannot
+// be), and scrolls back to the top.
+const scrollThrough = `(async () => {
+  const pause = ms => new Promise(r => setTimeout(r, ms));
+  const blocks = document.querySelectorAll('script[data-chart]').length;
+  const settled = () => document.querySelectorAll('.chart[data-rendered="true"] canvas, .chart.failed').length >= blocks;
+  for (let y = 0; y <= document.documentElement.scrollHeight; y += innerHeight / 2) {
+    scrollTo(0, y);
+    await pause(40);
+  }
+  for (let i = 0; i < 200 && !settled(); i++) await pause(50);
+  scrollTo(0, 0);
+  return [blocks, document.querySelectorAll('.chart[data-rendered="true"] canvas').length];
+})()`
+
+// drawCharts scrolls through the current page and returns how many charts
+// it has and how many are drawn.
+func drawCharts(t *testing.T, ctx context.Context) (blocks, drawn int) {
+	t.Helper()
+	var n []int
+	if err := chromedp.Run(ctx, chromedp.Evaluate(scrollThrough, &n, awaitPromise)); err != nil || len(n) != 2 {
+		t.Fatalf("scrolling through the page: %v %v", n, err)
+	}
+	return n[0], n[1]
+}
+
+// A page opens without the charting library: it loads when the first
+// chart nears the screen, and each chart is drawn when it does. On paper,
+// a chart not drawn yet leaves no empty box.
+func TestChartsDrawWhenNear(t *testing.T) {
+	ctx, log := browser(t)
+	srv, _ := buildSite(t, "../..")
+	var loaded, drawn, printed, all int
+	library := `performance.getEntriesByType('resource').filter(e => e.name.endsWith('/echarts.min.js')).length + (typeof echarts !== 'undefined')`
+	rendered := `document.querySelectorAll('.chart[data-rendered="true"]').length`
+	print := emulation.SetEmulatedMedia().WithMedia("print")
+	err := chromedp.Run(ctx,
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(srv.URL+"/index.html"),
+		chromedp.WaitReady("footer", chromedp.ByQuery),
+		chromedp.Sleep(500*time.Millisecond),
+		chromedp.Evaluate(library, &loaded),
+		chromedp.Evaluate(rendered, &drawn),
+		print,
+		chromedp.Evaluate(`Array.from(document.querySelectorAll('.chart-box')).filter(e => e.querySelector('.chart') && e.offsetHeight > 0).length`, &printed),
+		emulation.SetEmulatedMedia().WithMedia(""),
+		chromedp.Evaluate(`document.querySelectorAll('.chart').length`, &all),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loaded != 0 || drawn != 0 {
+		t.Errorf("on opening the overview on a phone: library loaded %d, charts drawn %d; want none until a chart nears the screen", loaded, drawn)
+	}
+	if printed != 0 || all < 8 {
+		t.Errorf("printed before any chart is drawn: %d of %d chart boxes take room", printed, all)
+	}
+	var funnel, last bool
+	err = chromedp.Run(ctx,
+		chromedp.ScrollIntoView(`#chart_funnel`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#chart_funnel[data-rendered="true"] canvas`, chromedp.ByQuery),
+		chromedp.Sleep(300*time.Millisecond),
+		chromedp.Evaluate(library, &loaded),
+		chromedp.Evaluate(`!!document.querySelector('#chart_funnel[data-rendered="true"]')`, &funnel),
+		chromedp.Evaluate(`(c => c[c.length - 1].hasAttribute('data-rendered'))(document.querySelectorAll('.chart'))`, &last),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loaded != 2 || !funnel || last {
+		t.Errorf("scrolled to the funnel: library loaded %d (want the file once, and echarts defined), funnel drawn %v, last chart drawn %v (want false)", loaded, funnel, last)
+	}
+	if blocks, n := drawCharts(t, ctx); n != blocks {
+		t.Errorf("scrolled to the end: %d of %d charts drawn", n, blocks)
+	}
+	for _, ev := range log.take(ctx) {
+		t.Error(ev)
+	}
 }
