@@ -245,7 +245,32 @@
     apply();
   }
 
+  // headerRoom leaves the header's height above the place a link points
+  // to, so that the header, which stays at the top of the screen, does not
+  // cover it; the header is measured again when the window changes size
+  // (its links wrap on a narrow screen).
+  function headerRoom() {
+    var top = document.querySelector('.top');
+    if (!top) return;
+    var root = document.documentElement;
+    function fit() {
+      var sticky = getComputedStyle(top).position === 'sticky';
+      root.style.scrollPaddingTop = sticky ? top.offsetHeight + 8 + 'px' : '0px';
+    }
+    fit();
+    window.addEventListener('resize', fit);
+    var id = '';
+    try {
+      id = decodeURIComponent(location.hash.slice(1));
+    } catch (e) {
+      return; // not an address of this page's places
+    }
+    var target = id && document.getElementById(id);
+    if (target) target.scrollIntoView();
+  }
+
   function start() {
+    headerRoom();
     charts();
     document.querySelectorAll('table[data-sortable]').forEach(sortable);
     document.querySelectorAll('form[data-filter-for]').forEach(filterable);

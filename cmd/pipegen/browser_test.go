@@ -505,3 +505,60 @@ func TestChartsDrawWhenNear(t *testing.T) {
 		t.Error(ev)
 	}
 }
+
+// A link to a place in a page (a number's definition, from every tile)
+// shows that place below the header that stays at the top of the screen,
+// not under it, at every width; an address with a broken or hostile
+// fragment changes nothing and breaks nothing.
+func TestAnchorsClearTheHeader(t *testing.T) {
+	ctx, log := browser(t)
+	// A pipeline whose long name wraps the header over several lines on a
+	// phone: the header's usual height would not do.
+	dir := t.TempDir()
+	name := strings.Repeat("Enterprise Renewals ", 6) + "EMEA"
+	writeFile(t, filepath.Join(dir, "pipeline.yaml"), []byte("name: "+name+"\ncurrency: USD\nstages:\n  - {id: lead, probability: 0.1}\n  - {id: won, type: won}\n"))
+	writeFile(t, filepath.Join(dir, "deals", "a.yaml"), []byte("title: A\nowner: ann\nvalue: 100\nhistory:\n  - {stage: lead, date: 2026-11-01}\n"))
+	long, _ := buildSite(t, dir, "--as-of", "2026-11-27")
+	demo, _ := buildSite(t, "../..")
+	const gap = `(() => {
+  const heading = document.getElementById('win_rate').parentElement.nextElementSibling;
+  return Math.round(heading.getBoundingClientRect().top - document.querySelector('.top').getBoundingClientRect().bottom);
+})()`
+	for _, srv := range []*httptest.Server{demo, long} {
+		for _, width := range []int64{1440, 390, 320} {
+			var below int
+			err := chromedp.Run(ctx,
+				chromedp.EmulateViewport(width, 800),
+				chromedp.Navigate(srv.URL+"/index.html"), // the link is followed from another page
+				chromedp.Navigate(srv.URL+"/metrics.html#win_rate"),
+				chromedp.WaitReady("footer", chromedp.ByQuery),
+				chromedp.Sleep(300*time.Millisecond),
+				chromedp.Evaluate(gap, &below),
+			)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if below < 0 || below > 60 {
+				t.Errorf("%s at %d px: the definition's heading starts %d px below the header; want it in view just below", srv.URL, width, below)
+			}
+		}
+	}
+	for _, hash := range []string{"#%E0%A4%A", "#%3Cimg%20src=x%20onerror=alert(1)%3E", "#no-such-place"} {
+		var y int
+		err := chromedp.Run(ctx,
+			chromedp.Navigate(demo.URL+"/index.html"+hash),
+			chromedp.WaitReady("footer", chromedp.ByQuery),
+			chromedp.Sleep(200*time.Millisecond),
+			chromedp.Evaluate(`window.scrollY`, &y),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if y != 0 {
+			t.Errorf("index.html%s: scrolled to %d", hash, y)
+		}
+	}
+	for _, ev := range log.take(ctx) {
+		t.Error(ev)
+	}
+}
