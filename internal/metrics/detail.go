@@ -104,7 +104,7 @@ const TrendMonths = 12
 // ComputeDetails returns the details of repo as of opt.AsOf.
 func ComputeDetails(repo *model.Repo, opt Options) *Details {
 	cur, _ := windows(repo.Pipeline, opt)
-	s := newSnapshot(repo, cur, nil)
+	s := newSnapshot(repo, cur, nil, cur.review.To)
 	d := &Details{Deals: make([]DealRow, len(s.facts))}
 	for i := range s.facts {
 		d.Deals[i] = s.row(&s.facts[i])

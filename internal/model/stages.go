@@ -35,6 +35,7 @@ func (p *Pipeline) Index() {
 			p.index[s.ID] = i
 		}
 	}
+	p.indexRates()
 }
 
 // Transition returns the explicit transition rule for a stage, if any.
