@@ -43,6 +43,13 @@ func (c *checker) currency(d *model.Deal) {
 	}
 	created := d.History[0].Date
 	if _, ok := c.p.RateOn(d.Currency, created); ok {
+		for _, r := range c.p.Rates {
+			if _, within := d.Value.ConvertWithin(r.Per); r.Currency == d.Currency && !within {
+				c.errorf(d.File, d.Pos.Value, "bad-number", "check the amount and the currency: no deal is worth that much",
+					"value %s %s is more than 1000000000000 %s at the rate of %s (pipeline.yaml line %d)", d.Value, d.Currency, c.p.Currency, r.Per, r.Pos.Line)
+				return
+			}
+		}
 		return
 	}
 	line := fmt.Sprintf("  - {currency: %s, rate: …, from: %s}", d.Currency, created)

@@ -16,7 +16,7 @@ var dealKind = docKind{fields: "a deal", missing: "deal", empty: "deal file",
 	hint: "a deal needs at least a title, an owner and a history; see docs/reference.md"}
 
 var (
-	dealFields       = []string{"title", "company", "owner", "source", "value", "currency", "expected_close", "probability", "forecast", "next_step", "next_step_date", "contacts", "history", "emails", "onboarding", "churned", "notes"}
+	dealFields       = []string{"title", "company", "owner", "source", "value", "currency", "expected_close", "probability", "forecast", "next_step", "next_step_date", "fields", "contacts", "history", "emails", "onboarding", "churned", "notes"}
 	contactFields    = []string{"name", "email", "role"}
 	moveFields       = []string{"stage", "date", "reason"}
 	emailFields      = []string{"sent", "opened"}

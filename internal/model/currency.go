@@ -62,8 +62,17 @@ func (r ExchangeRate) String() string {
 
 // Convert returns the amount m of a foreign currency in the pipeline
 // currency at rate r, rounded to the nearest cent, halves away from zero.
-// The product is exact: no float rounding can move a cent.
+// The product is exact: no float rounding can move a cent. An amount past
+// the largest a file may hold (one trillion) is that largest amount:
+// check refuses the deals it would come from (see ConvertWithin).
 func (m Money) Convert(r ExchangeRate) Money {
+	v, _ := m.ConvertWithin(r)
+	return v
+}
+
+// ConvertWithin returns what Convert does, and false when the amount
+// converted is more than the largest amount a file may hold.
+func (m Money) ConvertWithin(r ExchangeRate) (Money, bool) {
 	p := new(big.Int).Mul(big.NewInt(int64(m)), big.NewInt(int64(r)))
 	neg := p.Sign() < 0
 	p.Abs(p)
@@ -71,10 +80,14 @@ func (m Money) Convert(r ExchangeRate) Money {
 	if rem.Int64()*2 >= rateScale {
 		q.Add(q, big.NewInt(1))
 	}
-	if neg {
-		q.Neg(q)
+	v, within := maxMoney, false
+	if q.Cmp(big.NewInt(int64(maxMoney))) <= 0 {
+		v, within = Money(q.Int64()), true
 	}
-	return Money(q.Int64())
+	if neg {
+		v = -v
+	}
+	return v, within
 }
 
 // Foreign reports whether the deal's value is in a currency other than the
