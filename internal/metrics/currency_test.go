@@ -51,7 +51,7 @@ func TestConvertedKPIs(t *testing.T) {
 		Leads: 1, NewValue: cents(300),
 		WonDeals: 2, WonValue: cents(670.61), LostDeals: 1, LostValue: cents(2500),
 		WinRate: ok(2.0 / 3), WinRateByValue: ok(67061.0 / (67061 + 250000)), ClosedDeals: 3,
-		AvgDealSize: okMoney(335.31), // 670.61 / 2 = 335.305
+		AvgDealSize:    okMoney(335.31),                                      // 670.61 / 2 = 335.305
 		SalesCycleDays: ok(20), SalesCycleMeanDays: ok(20), WonDealsRated: 2, // b 20 days, e 20 days
 		SalesVelocity: okMoney(22.35), // 2 × 2/3 × 335.305 / 20 = 22.3537
 		// One open stage: no qualified stage, so no qualification rate.
