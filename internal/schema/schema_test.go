@@ -356,16 +356,7 @@ stages:
 		{"reason required into a stage that is not lost", start + "  - {stage: parked, date: 2026-01-03}\n", false},
 		{"and any reason will do there", start + "  - {stage: parked, date: 2026-01-03, reason: summer}\n", true},
 	} {
-		if errs := checkErrors(p, "", tc.src); (len(errs) == 0) != tc.ok {
-			t.Fatalf("%s: pipegen check gives %v, want ok = %v", tc.name, errs, tc.ok)
-		}
-		err := s.Validate(instance(t, tc.src))
-		if tc.ok && err != nil {
-			t.Errorf("%s: rejected: %v", tc.name, err)
-		}
-		if !tc.ok && err == nil {
-			t.Errorf("%s: accepted", tc.name)
-		}
+		agree(t, p, s, tc.name, tc.src, tc.ok)
 	}
 
 	// A list declared empty is enforced: no owner will do.
@@ -828,15 +819,22 @@ fields:
 		{"a value not in the list", start + "fields: {industry: helth}\n", false},
 		{"a numeric field as text", start + "fields: {seats: many}\n", false},
 	} {
-		if errs := checkErrors(p, "", tc.src); (len(errs) == 0) != tc.ok {
-			t.Fatalf("%s: pipegen check gives %v, want ok = %v", tc.name, errs, tc.ok)
-		}
-		err := s.Validate(instance(t, tc.src))
-		if tc.ok && err != nil {
-			t.Errorf("%s: rejected: %v", tc.name, err)
-		}
-		if !tc.ok && err == nil {
-			t.Errorf("%s: accepted", tc.name)
-		}
+		agree(t, p, s, tc.name, tc.src, tc.ok)
+	}
+}
+
+// agree checks that pipegen check and the deal schema s both accept src,
+// or both refuse it.
+func agree(t *testing.T, p *model.Pipeline, s *jsonschema.Schema, name, src string, ok bool) {
+	t.Helper()
+	if errs := checkErrors(p, "", src); (len(errs) == 0) != ok {
+		t.Fatalf("%s: pipegen check gives %v, want ok = %v", name, errs, ok)
+	}
+	err := s.Validate(instance(t, src))
+	if ok && err != nil {
+		t.Errorf("%s: rejected: %v", name, err)
+	}
+	if !ok && err == nil {
+		t.Errorf("%s: accepted", name)
 	}
 }
