@@ -55,18 +55,22 @@ func (c *checker) currency(d *model.Deal) {
 	line := fmt.Sprintf("  - {currency: %s, rate: …, from: %s}", d.Currency, created)
 	hint := fmt.Sprintf("add a rate under rates: in pipeline.yaml, with what one %s was worth in %s on that day:\n%s", d.Currency, c.p.Currency, line)
 	var known []string
+	var first model.Date
 	for _, r := range c.p.Rates {
 		if !slices.Contains(known, r.Currency) {
 			known = append(known, r.Currency)
 		}
+		if r.Currency == d.Currency && (first.IsZero() || r.From < first) {
+			first = r.From
+		}
 	}
-	if !slices.Contains(known, d.Currency) {
+	if first.IsZero() {
 		c.errorf(d.File, d.Pos.Currency, "unknown-currency", hint,
 			"pipeline.yaml has no rate for %s, so the deal's value cannot be converted into %s%s", d.Currency, c.p.Currency, didYouMean(d.Currency, known))
 		return
 	}
 	c.errorf(d.File, d.Pos.Currency, "missing-rate", hint,
-		"no %s rate is in force on %s, the day the deal was created: the first one is from a later day", d.Currency, created)
+		"no %s rate is in force on %s, the day the deal was created: the first is from %s", d.Currency, created, first)
 }
 
 // fieldDefs checks the declared deal fields: well-formed unique ids, and
