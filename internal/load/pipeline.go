@@ -199,23 +199,11 @@ func (d *decoder) required(at model.Pos, what string, fields ...need) bool {
 func (d *decoder) currency(v ast.Node, kp model.Pos, code string) (string, model.Pos) {
 	c, _ := d.text(v, "currency")
 	at := valuePos(v, kp)
-	if c != "" && !isCurrencyCode(c) {
+	if c != "" && !model.IsCurrencyCode(c) {
 		d.errorf(at, code, "write a three-letter currency code in capitals, like USD or EUR", "currency %q is not a currency code", c)
 		return "", at
 	}
 	return c, at
-}
-
-func isCurrencyCode(s string) bool {
-	if len(s) != 3 {
-		return false
-	}
-	for i := 0; i < 3; i++ {
-		if s[i] < 'A' || s[i] > 'Z' {
-			return false
-		}
-	}
-	return true
 }
 
 func (d *decoder) stage(n ast.Node) (model.Stage, bool) {

@@ -90,6 +90,20 @@ func (m Money) ConvertWithin(r ExchangeRate) (Money, bool) {
 	return v, within
 }
 
+// IsCurrencyCode reports whether s is written as a currency code: three
+// capital letters, like EUR.
+func IsCurrencyCode(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for i := 0; i < 3; i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
 // Foreign reports whether the deal's value is in a currency other than the
 // pipeline's, and so needs a rate.
 func (p *Pipeline) Foreign(d *Deal) bool {
