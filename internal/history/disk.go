@@ -340,7 +340,7 @@ var factsShape = func() string {
 //
 //	format, facts' shape, build stamp, size limit, repository key
 //	hashLen
-//	strings: count, each string (paths, modes, owners, stages)
+//	strings: count, each string (paths, modes, owners, stages, currencies)
 //	commits, newest first: count, each: id, has-parent flag, parent id if
 //	    any, committer date (as git wrote it), changes: count, each:
 //	    status byte, mode, blob id, source and destination paths (indexes

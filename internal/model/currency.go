@@ -2,7 +2,7 @@ package model
 
 import (
 	"fmt"
-	"math/big"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -71,23 +71,37 @@ func (m Money) Convert(r ExchangeRate) Money {
 }
 
 // ConvertWithin returns what Convert does, and false when the amount
-// converted is more than the largest amount a file may hold.
+// converted is more than the largest amount a file may hold. The product
+// is taken in 128 bits: exact, and without allocating.
 func (m Money) ConvertWithin(r ExchangeRate) (Money, bool) {
-	p := new(big.Int).Mul(big.NewInt(int64(m)), big.NewInt(int64(r)))
-	neg := p.Sign() < 0
-	p.Abs(p)
-	q, rem := p.QuoRem(p, big.NewInt(rateScale), new(big.Int))
-	if rem.Int64()*2 >= rateScale {
-		q.Add(q, big.NewInt(1))
+	neg := m < 0
+	a := uint64(m)
+	if neg {
+		a = uint64(-m)
 	}
-	v, within := maxMoney, false
-	if q.Cmp(big.NewInt(int64(maxMoney))) <= 0 {
-		v, within = Money(q.Int64()), true
+	hi, lo := bits.Mul64(a, uint64(r))
+	if hi >= rateScale || r < 0 { // the quotient would not fit in 64 bits
+		return clampMoney(neg), false
+	}
+	q, rem := bits.Div64(hi, lo, rateScale)
+	if rem*2 >= rateScale {
+		q++
+	}
+	if q > uint64(maxMoney) {
+		return clampMoney(neg), false
 	}
 	if neg {
-		v = -v
+		return -Money(q), true
 	}
-	return v, within
+	return Money(q), true
+}
+
+// clampMoney is the largest amount a file may hold, with a sign.
+func clampMoney(neg bool) Money {
+	if neg {
+		return -maxMoney
+	}
+	return maxMoney
 }
 
 // IsCurrencyCode reports whether s is written as a currency code: three
