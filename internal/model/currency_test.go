@@ -1,6 +1,10 @@
 package model
 
-import "testing"
+import (
+	"math/big"
+	"math/rand/v2"
+	"testing"
+)
 
 func TestParseExchangeRate(t *testing.T) {
 	tests := []struct {
@@ -133,5 +137,28 @@ func TestRateOn(t *testing.T) {
 	}
 	if _, ok := p.Convert(100000, "EUR", d("2025-06-01")); ok {
 		t.Errorf("Convert before the first EUR rate reports a value")
+	}
+}
+
+// Convert agrees with exact rational arithmetic, rounded half away from
+// zero, over amounts and rates of every size.
+func TestConvertMatchesRationals(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		m := Money(rng.Int64N(int64(maxMoney)*2+1)) - maxMoney
+		if rng.IntN(2) == 0 {
+			m = Money(rng.Int64N(1e6)) - 5e5 // small amounts, where rounding shows
+		}
+		r := ExchangeRate(rng.Int64N(MaxRate*rateScale) + 1)
+		if rng.IntN(2) == 0 {
+			r = ExchangeRate(rng.Int64N(3*rateScale) + 1)
+		}
+		exact := new(big.Rat).Mul(big.NewRat(int64(m), 1), big.NewRat(int64(r), rateScale))
+		want, _ := new(big.Int).SetString(exact.FloatString(0), 10) // halves away from zero
+		got, ok := m.ConvertWithin(r)
+		within := new(big.Int).Abs(want).Cmp(big.NewInt(int64(maxMoney))) <= 0
+		if ok != within || ok && got != Money(want.Int64()) {
+			t.Fatalf("%d cents × %s = %d, %v; want %s, %v", m, r, got, ok, want, within)
+		}
 	}
 }
