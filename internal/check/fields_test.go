@@ -129,3 +129,11 @@ func TestRateAndFieldDefinitions(t *testing.T) {
 		})
 	}
 }
+
+// A value that converts past the largest amount a file may hold is an
+// error at the value, naming the rate.
+func TestConvertedValueTooLarge(t *testing.T) {
+	src := "title: Acme\nowner: olena\nvalue: 1000000000000\ncurrency: EUR\nhistory:\n  - stage: lead\n    date: 2026-09-02\n"
+	got := run(t, fxPipeline, map[string]string{"d": src}, Options{})
+	match(t, got, []want{{line: 3, col: 8, code: "bad-number", msg: "value 1000000000000 EUR is more than 1000000000000 USD at the rate of 1.08 (pipeline.yaml line 30)"}})
+}
