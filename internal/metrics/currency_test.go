@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -84,10 +85,15 @@ func TestConvertedKPIs(t *testing.T) {
 	}
 	// The deal rows carry the converted value.
 	d := ComputeDetails(repo(t, fxPipeline, fxDeals), Options{AsOf: date(t, "2026-11-27")})
+	// and the rate it was converted at: b's on its close date, a's on T;
+	// d, in the pipeline currency, has none.
+	rates := map[string]string{}
 	for _, row := range d.Deals {
-		if row.ID == "b" && row.Value != cents(550.61) {
-			t.Errorf("deal b's row value = %s, want 550.61", row.Value)
-		}
+		rates[row.ID] = fmt.Sprintf("%s %s %s", row.Value, row.Rate, row.RateDay)
+	}
+	wantRows := map[string]string{"a": "1200 1.2 2026-11-27", "b": "550.61 1.1 2026-11-22", "c": "2500 1.25 2026-11-25", "d": "300 0 ", "e": "120 1.2 2026-11-25"}
+	if !reflect.DeepEqual(rates, wantRows) {
+		t.Errorf("deal rows = %v\nwant %v", rates, wantRows)
 	}
 }
 

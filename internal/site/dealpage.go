@@ -102,11 +102,9 @@ func (rd *renderer) dealView(p string, d metrics.DealRow) (*dealView, error) {
 	}
 	if d.HasValue {
 		data.Value = format.Exact(d.Value, rd.cur) // the deal's own value, as written
-		if rd.p.Foreign(d.Deal) {
+		if d.Rate != 0 {
 			data.Value = format.Exact(d.Deal.Value, d.Deal.Currency)
-			day := cmp.Or(d.Closed, rd.r.AsOf)
-			rate, _ := rd.p.RateOn(d.Deal.Currency, day)
-			data.Converted = fmt.Sprintf("%s at %s (rate of %s)", rd.money(d.Value), rate, day)
+			data.Converted = fmt.Sprintf("%s at %s (rate of %s)", rd.money(d.Value), d.Rate, d.RateDay)
 		}
 	}
 	for _, def := range rd.p.Fields {

@@ -325,7 +325,7 @@ func (rd *renderer) dealTable(from string, deals []metrics.DealRow) dealTable {
 		}
 		if d.HasValue {
 			row.Value, row.ValueSort = rd.money(d.Value), d.Value.String()
-			if rd.p.Foreign(d.Deal) {
+			if d.Rate != 0 {
 				row.Value += " (" + format.Money(d.Deal.Value, d.Deal.Currency) + ")"
 			}
 		}
