@@ -28,13 +28,13 @@ type DealRow struct {
 	// Rate is the rate the value of a deal in another currency was
 	// converted at, the one in force on RateDay; zero for a deal in the
 	// pipeline currency.
-	Rate    model.ExchangeRate
-	RateDay model.Date
-	Probability                             float64
-	Weighted                                model.Money
-	Created, Closed, ExpectedClose          model.Date
-	DaysInStage                             int
-	Stuck, Overdue                          bool
+	Rate                           model.ExchangeRate
+	RateDay                        model.Date
+	Probability                    float64
+	Weighted                       model.Money
+	Created, Closed, ExpectedClose model.Date
+	DaysInStage                    int
+	Stuck, Overdue                 bool
 	// Forecast is an open deal's forecast category; NextStepLate says its
 	// next step was due before the day.
 	Forecast     string
