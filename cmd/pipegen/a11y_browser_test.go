@@ -56,7 +56,7 @@ type axeViolation struct {
 }
 
 // pageTypes is one page of each kind of the demo site.
-var pageTypes = []string{"index.html", "deals.html", "deals/bellwether-tools.html", "owners.html", "owners/sofia.html", "teams/emea.html", "stages.html", "review.html", "metrics.html"}
+var pageTypes = []string{"index.html", "deals.html", "deals/bellwether-tools.html", "owners.html", "owners/sofia.html", "teams/emea.html", "stages.html", "review.html", "metrics.html", "fields.html"}
 
 // Every page type of the demo passes axe-core's WCAG 2.1 A and AA rules, in
 // light and dark, on a desktop and on phones (390 and 320 px); no page

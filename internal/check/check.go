@@ -173,6 +173,8 @@ func (c *checker) pipeline() {
 	}
 
 	c.targets(file)
+	c.rates(file)
+	c.fieldDefs(file)
 	for _, s := range p.Spend {
 		if s.Source != "" {
 			c.knownSource(file, s.Source, s.SourcePos, "spend")

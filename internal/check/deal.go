@@ -40,6 +40,8 @@ func (c *checker) deal(d *model.Deal, stagesOK bool) {
 			"notes are %d KiB; the dashboard shows the first %d KiB", len(d.Notes)>>10, model.MaxText>>10)
 	}
 	c.dates(d)
+	c.currency(d)
+	c.fields(d)
 	if !stagesOK {
 		return
 	}

@@ -340,13 +340,13 @@ var factsShape = func() string {
 //
 //	format, facts' shape, build stamp, size limit, repository key
 //	hashLen
-//	strings: count, each string (paths, modes, owners, stages)
+//	strings: count, each string (paths, modes, owners, stages, currencies)
 //	commits, newest first: count, each: id, has-parent flag, parent id if
 //	    any, committer date (as git wrote it), changes: count, each:
 //	    status byte, mode, blob id, source and destination paths (indexes
 //	    into strings)
 //	versions: count, each: blob id, flags (1 broken, 2 has value),
-//	    value, expected close, owner, stage
+//	    value, expected close, owner, stage, currency
 //	SHA-256 of everything before it
 type diskData struct {
 	line     []commit
@@ -424,6 +424,7 @@ func encodeDisk(key string, limit int64, stamp string, line []commit, versions m
 		body.varint(int64(p.facts.ExpectedClose))
 		str(p.facts.Owner)
 		str(p.facts.Stage)
+		str(p.facts.Currency)
 	}
 
 	var out encoder
@@ -562,6 +563,7 @@ func decodeDisk(data []byte, key string, limit int64, stamp string) (*diskData, 
 		p.facts.ExpectedClose = model.Date(close)
 		p.facts.Owner = str()
 		p.facts.Stage = str()
+		p.facts.Currency = str()
 		versions[blob] = p
 	}
 	if d.err != nil {

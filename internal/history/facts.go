@@ -347,7 +347,7 @@ func parse(b *blob) parsed {
 	}
 	d, diags := load.ParseDeal(b.file, load.DealID(b.file), b.src)
 	p := parsed{facts: FactsOf(d)}
-	p.broken = d.Broken["value"] || d.Broken["expected_close"] || d.Broken["owner"] ||
+	p.broken = d.Broken["value"] || d.Broken["currency"] || d.Broken["expected_close"] || d.Broken["owner"] ||
 		d.Broken["history"] && p.facts.Stage == ""
 	if d.Pos == (model.DealPos{}) && len(diags) > 0 {
 		p.broken = true

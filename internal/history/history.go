@@ -46,18 +46,19 @@ type Options struct {
 }
 
 // Facts are what a version of a deal file says that the movement and a
-// deal's page follow: its value, expected close, owner and stage (the last
-// entry of its history).
+// deal's page follow: its value and currency, expected close, owner and
+// stage (the last entry of its history).
 type Facts struct {
 	Value         model.Money
 	HasValue      bool
+	Currency      string // "" for the pipeline's
 	ExpectedClose model.Date
 	Owner, Stage  string
 }
 
 // FactsOf returns the facts of a parsed deal.
 func FactsOf(d *model.Deal) Facts {
-	f := Facts{Value: d.Value, HasValue: d.HasValue, ExpectedClose: d.ExpectedClose, Owner: d.Owner}
+	f := Facts{Value: d.Value, HasValue: d.HasValue, Currency: d.Currency, ExpectedClose: d.ExpectedClose, Owner: d.Owner}
 	if n := len(d.History); n > 0 {
 		f.Stage = d.History[n-1].Stage
 	}

@@ -24,6 +24,7 @@ type draft struct {
 	source        string
 	nextStep      string
 	value         string // as the deal file writes it; "" when none
+	currency      string // the value's, when not the pipeline's
 	expectedClose model.Date
 	steps         []step
 	reason        string
@@ -134,6 +135,15 @@ func (pl *plan) convert(rec *record) *draft {
 			d.problem(pl, col, "bad-amount", "write an amount like 36000, 36,000.00 or 36.000,00, with at most two decimals", "%v", err)
 		} else {
 			d.value = m.String()
+		}
+	}
+	if v, col := get("currency"); text(v) != "" {
+		d.cols["currency"] = col
+		switch c := strings.ToUpper(text(v)); {
+		case !model.IsCurrencyCode(c):
+			d.problem(pl, col, "bad-currency", "a currency is a three-letter code, like EUR", "%q is not a currency code", text(v))
+		case c != pl.p.Currency:
+			d.currency = c
 		}
 	}
 	created := date("created")
@@ -293,6 +303,7 @@ func (d *draft) file(pl *plan) ([]byte, []int) {
 	if d.value != "" {
 		line(d.col("value"), "value: %s", d.value)
 	}
+	field("currency", d.currency)
 	if !d.expectedClose.IsZero() {
 		line(d.col("expected_close"), "expected_close: %s", d.expectedClose)
 	}

@@ -133,7 +133,7 @@ func TestImportGolden(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		kind Kind
-	}{{"pipedrive", Pipedrive}, {"hubspot", HubSpot}, {"salesforce", Salesforce}, {"csv", CSV}, {"hostile", CSV}} {
+	}{{"pipedrive", Pipedrive}, {"hubspot", HubSpot}, {"salesforce", Salesforce}, {"csv", CSV}, {"hostile", CSV}, {"currency", CSV}} {
 		t.Run(c.name, func(t *testing.T) {
 			dir, res := importCase(t, c.name, c.kind, false)
 			want := filepath.Join("testdata", c.name, "want")

@@ -47,6 +47,7 @@ var kinds = map[Kind]kindInfo{
 			"owner":          {"Deal - Owner"},
 			"source":         {"Deal - Source channel", "Deal - Source"},
 			"value":          {"Deal - Value"},
+			"currency":       {"Deal - Currency", "Deal - Currency of Value"},
 			"created":        {"Deal - Deal created", "Deal - Creation date", "Deal - Add time"},
 			"stage":          {"Deal - Stage"},
 			"status":         {"Deal - Status"},
@@ -69,6 +70,7 @@ var kinds = map[Kind]kindInfo{
 			"owner":          {"Deal owner"},
 			"source":         {"Original Source Type", "Deal source"},
 			"value":          {"Amount"},
+			"currency":       {"Currency", "Deal currency code"},
 			"created":        {"Create Date", "Created Date"},
 			"stage":          {"Deal Stage"},
 			"closed":         {"Close Date"},
@@ -92,6 +94,7 @@ var kinds = map[Kind]kindInfo{
 			"owner":          {"Opportunity Owner", "Owner.Name", "Owner Name", "OwnerId"},
 			"source":         {"Lead Source", "LeadSource"},
 			"value":          {"Amount"},
+			"currency":       {"Opportunity Currency", "CurrencyIsoCode"},
 			"created":        {"Created Date", "CreatedDate"},
 			"stage":          {"Stage", "StageName"},
 			"stage_changed":  {"Last Stage Change Date", "LastStageChangeDate"},
@@ -118,6 +121,6 @@ var required = []string{"title", "owner", "stage", "created"}
 // fieldNames are the fields of the mapping file's columns in words.
 var fieldNames = map[string]string{
 	"id": "id", "title": "title", "company": "company", "owner": "owner", "source": "source", "value": "value",
-	"created": "created date", "stage": "stage", "status": "status", "stage_changed": "stage change date",
+	"currency": "currency", "created": "created date", "stage": "stage", "status": "status", "stage_changed": "stage change date",
 	"closed": "close date", "expected_close": "expected close date", "lost_reason": "lost reason", "next_step": "next step",
 }

@@ -16,7 +16,7 @@ var dealKind = docKind{fields: "a deal", missing: "deal", empty: "deal file",
 	hint: "a deal needs at least a title, an owner and a history; see docs/reference.md"}
 
 var (
-	dealFields       = []string{"title", "company", "owner", "source", "value", "expected_close", "probability", "forecast", "next_step", "next_step_date", "contacts", "history", "emails", "onboarding", "churned", "notes"}
+	dealFields       = []string{"title", "company", "owner", "source", "value", "currency", "expected_close", "probability", "forecast", "next_step", "next_step_date", "fields", "contacts", "history", "emails", "onboarding", "churned", "notes"}
 	contactFields    = []string{"name", "email", "role"}
 	moveFields       = []string{"stage", "date", "reason"}
 	emailFields      = []string{"sent", "opened"}
@@ -73,6 +73,12 @@ func (d *decoder) dealField(deal *model.Deal, key string, kp model.Pos, v ast.No
 	case "value":
 		deal.Value, deal.HasValue = d.money(v, key)
 		p.Value = valuePos(v, kp)
+	case "currency":
+		deal.Currency, p.Currency = d.currency(v, kp, "bad-value")
+		deal.Currency = intern(deal.Currency)
+	case "fields":
+		p.Fields = kp
+		deal.Fields = d.fieldValues(v)
 	case "expected_close":
 		deal.ExpectedClose, _ = d.date(v, key)
 		p.ExpectedClose = valuePos(v, kp)
@@ -81,12 +87,7 @@ func (d *decoder) dealField(deal *model.Deal, key string, kp model.Pos, v ast.No
 		p.Probability = valuePos(v, kp)
 	case "contacts":
 		p.Contacts = kp
-		items, _ := d.list(v, key, "\n  - name: Maria Anders\n    email: maria@northwind.example")
-		for _, it := range items {
-			if c, ok := d.contact(it); ok {
-				deal.Contacts = append(deal.Contacts, c)
-			}
-		}
+		deal.Contacts = entries(d, v, key, "\n  - name: Maria Anders\n    email: maria@northwind.example", d.contact)
 	case "history":
 		p.History = kp
 		items, _ := d.list(v, key, "\n  - stage: lead\n    date: 2026-09-02")
@@ -236,4 +237,43 @@ func intern(s string) string {
 		return s
 	}
 	return unique.Make(s).Value()
+}
+
+// fieldValues reads a deal's values of the pipeline's declared fields, a
+// mapping from field id to a value written as text or as a number. Which
+// ids and values are allowed is pipeline.yaml's to say: check judges them.
+func (d *decoder) fieldValues(n ast.Node) []model.FieldValue {
+	m, ok := n.(*ast.MappingNode)
+	if !ok {
+		if n != nil {
+			d.errorf(posOf(n), "wrong-type", "write one field per line, like:\nfields:\n  industry: retail", "fields must be a mapping from a field to its value, not %s", kind(n))
+		}
+		return nil
+	}
+	var out []model.FieldValue
+	for _, mv := range m.Values {
+		key := d.resolve(mv.Key)
+		id, ok := key.(ast.ScalarNode)
+		if !ok || key.GetToken() == nil {
+			d.errorf(posOf(mv.Key), "wrong-type", "field names are plain words, like industry", "a field name must be plain text, not %s", kind(key))
+			continue
+		}
+		f := model.FieldValue{ID: id.GetToken().Value, KeyPos: posOf(mv.Key)}
+		v := d.resolve(mv.Value)
+		f.Pos = valuePos(v, f.KeyPos)
+		switch v.(type) {
+		case nil, *ast.NullNode:
+			d.errorf(f.KeyPos, "missing-field", "write the value after the colon, or remove the line", "field %q has no value", f.ID)
+			continue
+		case *ast.IntegerNode, *ast.FloatNode:
+			f.Number = true
+		case *ast.InfinityNode, *ast.NanNode:
+			d.errorf(f.Pos, "bad-number", "write a finite number, like 120", "field %q must be a finite number, not %s", f.ID, v.GetToken().Value)
+			continue
+		}
+		if f.Text, ok = d.text(v, "field "+f.ID); ok {
+			out = append(out, f)
+		}
+	}
+	return out
 }

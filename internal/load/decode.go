@@ -513,6 +513,18 @@ func (d *decoder) list(n ast.Node, field, example string) ([]ast.Node, bool) {
 	return items, true
 }
 
+// entries reads a list whose entries read reads, keeping those it could.
+func entries[T any](d *decoder, n ast.Node, field, example string, read func(ast.Node) (T, bool)) []T {
+	nodes, _ := d.list(n, field, example)
+	var out []T
+	for _, it := range nodes {
+		if x, ok := read(it); ok {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 // items reads a list of ids, such as sources or requires.
 func (d *decoder) items(n ast.Node, field, example string) []model.Item {
 	nodes, _ := d.list(n, field, example)

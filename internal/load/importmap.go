@@ -39,7 +39,7 @@ type Pair struct {
 }
 
 // ImportFields are the deal fields a mapping file's columns may name.
-var ImportFields = []string{"id", "title", "company", "owner", "source", "value", "created", "stage", "status",
+var ImportFields = []string{"id", "title", "company", "owner", "source", "value", "currency", "created", "stage", "status",
 	"stage_changed", "closed", "expected_close", "lost_reason", "next_step"}
 
 var importMapKind = docKind{fields: "the mapping file", missing: "the mapping file", empty: "mapping file",

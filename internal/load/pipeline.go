@@ -18,11 +18,14 @@ var pipelineKind = docKind{fields: "pipeline.yaml", missing: "pipeline.yaml", em
 
 var (
 	pipelineFields = []string{"name", "currency", "review", "as_of", "timezone", "rate_days", "repository", "qualified_stage", "funnel_days",
-		"owners", "sources", "lost_reasons", "stages", "transitions", "targets", "spend"}
+		"owners", "sources", "lost_reasons", "stages", "transitions", "targets", "spend", "rates", "fields"}
 	ownerFields  = []string{"id", "name", "team"}
 	stageFields  = []string{"id", "name", "type", "probability", "rot_after", "forecast", "entry", "requires", "guide"}
 	targetFields = []string{"period", "owner", "team", "revenue"}
 	spendFields  = []string{"month", "source", "amount"}
+	rateFields   = []string{"currency", "rate", "from"}
+	fieldFields  = []string{"id", "title", "values", "type"}
+	fieldTypes   = []string{"number"}
 	reviews      = []string{"weekly", "biweekly", "monthly"}
 	stageTypes   = []string{string(model.Open), string(model.Won), string(model.Lost)}
 )
@@ -57,12 +60,7 @@ func (d *decoder) pipelineField(p *model.Pipeline, key string, kp model.Pos, v a
 		p.Name = strings.TrimSpace(p.Name)
 		pos.Name = kp
 	case "currency":
-		p.Currency, _ = d.text(v, key)
-		pos.Currency = valuePos(v, kp)
-		if p.Currency != "" && !isCurrencyCode(p.Currency) {
-			d.errorf(pos.Currency, "bad-setting", "write a three-letter currency code in capitals, like USD or EUR", "currency %q is not a currency code", p.Currency)
-			p.Currency = ""
-		}
+		p.Currency, pos.Currency = d.currency(v, kp, "bad-setting")
 	case "review":
 		p.Review, _ = d.oneOf(v, key, reviews)
 		pos.Review = valuePos(v, kp)
@@ -132,12 +130,7 @@ func (d *decoder) pipelineField(p *model.Pipeline, key string, kp model.Pos, v a
 		p.LostReasons = d.items(v, key, "[budget, competitor, timing]")
 	case "stages":
 		pos.Stages = kp
-		items, _ := d.list(v, key, "\n  - id: lead\n  - id: won\n    type: won")
-		for _, it := range items {
-			if s, ok := d.stage(it); ok {
-				p.Stages = append(p.Stages, s)
-			}
-		}
+		p.Stages = entries(d, v, key, "\n  - id: lead\n  - id: won\n    type: won", d.stage)
 	case "transitions":
 		pos.Transitions = kp
 		if m, ok := v.(*ast.MappingNode); ok {
@@ -155,33 +148,62 @@ func (d *decoder) pipelineField(p *model.Pipeline, key string, kp model.Pos, v a
 		}
 	case "targets":
 		pos.Targets = kp
-		items, _ := d.list(v, key, "\n  - period: 2026-Q4\n    revenue: 400000")
-		for _, it := range items {
-			if t, ok := d.target(it); ok {
-				p.Targets = append(p.Targets, t)
-			}
-		}
+		p.Targets = entries(d, v, key, "\n  - period: 2026-Q4\n    revenue: 400000", d.target)
 	case "spend":
 		pos.Spend = kp
-		items, _ := d.list(v, key, "\n  - month: 2026-10\n    amount: 8000")
-		for _, it := range items {
-			if s, ok := d.spend(it); ok {
-				p.Spend = append(p.Spend, s)
-			}
-		}
+		p.Spend = entries(d, v, key, "\n  - month: 2026-10\n    amount: 8000", d.spend)
+	case "rates":
+		pos.Rates = kp
+		p.Rates = entries(d, v, key, "\n  - {currency: EUR, rate: 1.08, from: 2026-01-01}", d.rate)
+	case "fields":
+		pos.Fields = kp
+		p.Fields = entries(d, v, key, "\n  - id: industry\n    values: [retail, health]", d.fieldDef)
 	}
 }
 
-func isCurrencyCode(s string) bool {
-	if len(s) != 3 {
+// entry walks the fields of a list entry as fields does, and reports
+// false when it is not a mapping or one of its fields could not be read.
+func (d *decoder) entry(n ast.Node, what string, names []string, f func(key string, kp model.Pos, v ast.Node)) bool {
+	broken := false
+	if !d.fields(n, what, names, func(key string, kp model.Pos, v ast.Node) {
+		f(key, kp, v)
+		broken = broken || d.fieldBroken()
+	}) {
 		return false
 	}
-	for i := 0; i < 3; i++ {
-		if s[i] < 'A' || s[i] > 'Z' {
-			return false
+	return !broken
+}
+
+// need is a required field of a list entry: whether the entry has it,
+// its name, and how to add it.
+type need struct {
+	has         bool
+	field, hint string
+}
+
+// required reports each required field an entry lacks, and whether it has
+// them all.
+func (d *decoder) required(at model.Pos, what string, fields ...need) bool {
+	all := true
+	for _, f := range fields {
+		if !f.has {
+			d.missing(at, what, f.field, f.hint)
+			all = false
 		}
 	}
-	return true
+	return all
+}
+
+// currency reads a currency code and where it was written; "" when it is
+// absent or not a code (reported with the code given).
+func (d *decoder) currency(v ast.Node, kp model.Pos, code string) (string, model.Pos) {
+	c, _ := d.text(v, "currency")
+	at := valuePos(v, kp)
+	if c != "" && !model.IsCurrencyCode(c) {
+		d.errorf(at, code, "write a three-letter currency code in capitals, like USD or EUR", "currency %q is not a currency code", c)
+		return "", at
+	}
+	return c, at
 }
 
 func (d *decoder) stage(n ast.Node) (model.Stage, bool) {
@@ -273,8 +295,8 @@ func (d *decoder) days(v ast.Node, key, example string) int {
 
 func (d *decoder) target(n ast.Node) (model.Target, bool) {
 	t := model.Target{Pos: posOf(n)}
-	var hasPeriod, hasRevenue, broken bool
-	if !d.fields(n, "a target", targetFields, func(key string, kp model.Pos, v ast.Node) {
+	var hasPeriod, hasRevenue bool
+	if !d.entry(n, "a target", targetFields, func(key string, kp model.Pos, v ast.Node) {
 		switch key {
 		case "period":
 			t.Period, hasPeriod = d.period(v, "period")
@@ -288,26 +310,18 @@ func (d *decoder) target(n ast.Node) (model.Target, bool) {
 			t.Revenue, hasRevenue = d.money(v, "revenue")
 			t.RevPos = valuePos(v, kp)
 		}
-		broken = broken || d.fieldBroken()
 	}) {
 		return t, false
 	}
-	if broken {
-		return t, false
-	}
-	if !hasPeriod {
-		d.missing(t.Pos, "target", "period", "add period: 2026-Q4 (a year, quarter or month)")
-	}
-	if !hasRevenue {
-		d.missing(t.Pos, "target", "revenue", "add revenue: with the goal in the pipeline currency")
-	}
-	return t, hasPeriod && hasRevenue
+	return t, d.required(t.Pos, "target",
+		need{hasPeriod, "period", "add period: 2026-Q4 (a year, quarter or month)"},
+		need{hasRevenue, "revenue", "add revenue: with the goal in the pipeline currency"})
 }
 
 func (d *decoder) spend(n ast.Node) (model.Spend, bool) {
 	s := model.Spend{Pos: posOf(n)}
-	var hasMonth, hasAmount, broken bool
-	if !d.fields(n, "a spend entry", spendFields, func(key string, kp model.Pos, v ast.Node) {
+	var hasMonth, hasAmount bool
+	if !d.entry(n, "a spend entry", spendFields, func(key string, kp model.Pos, v ast.Node) {
 		switch key {
 		case "month":
 			s.Month, hasMonth = d.period(v, "month")
@@ -322,18 +336,94 @@ func (d *decoder) spend(n ast.Node) (model.Spend, bool) {
 			s.Amount, hasAmount = d.money(v, "amount")
 			s.AmountPos = valuePos(v, kp)
 		}
-		broken = broken || d.fieldBroken()
 	}) {
 		return s, false
 	}
-	if broken {
-		return s, false
+	return s, d.required(s.Pos, "spend entry",
+		need{hasMonth, "month", "add month: 2026-10"},
+		need{hasAmount, "amount", "add amount: with the spend in the pipeline currency"})
+}
+
+// rate reads an exchange rate: {currency: EUR, rate: 1.08, from: 2026-01-01}.
+func (d *decoder) rate(n ast.Node) (model.Rate, bool) {
+	r := model.Rate{Pos: posOf(n)}
+	var hasCurrency, hasRate, hasFrom bool
+	if !d.entry(n, "a rate", rateFields, func(key string, kp model.Pos, v ast.Node) {
+		switch key {
+		case "currency":
+			r.Currency, r.CurrencyPos = d.currency(v, kp, "bad-setting")
+			hasCurrency = r.Currency != "" || d.fieldBroken()
+		case "rate":
+			r.PerPos = valuePos(v, kp)
+			r.Per, hasRate = d.exchangeRate(v)
+		case "from":
+			r.From, hasFrom = d.date(v, "from")
+			r.FromPos = valuePos(v, kp)
+		}
+	}) {
+		return r, false
 	}
-	if !hasMonth {
-		d.missing(s.Pos, "spend entry", "month", "add month: 2026-10")
+	return r, d.required(r.Pos, "rate",
+		need{hasCurrency, "currency", "add currency: with the code of the deals' currency, like EUR"},
+		need{hasRate, "rate", "add rate: with what one unit of the currency is worth in the pipeline currency, like 1.08"},
+		need{hasFrom, "from", "add from: with the first day the rate applies, like 2026-01-01"})
+}
+
+// exchangeRate reads a rate greater than 0 and at most model.MaxRate.
+func (d *decoder) exchangeRate(n ast.Node) (model.ExchangeRate, bool) {
+	s, ok := d.number(n, "rate", "1.08")
+	if !ok {
+		return 0, false
 	}
-	if !hasAmount {
-		d.missing(s.Pos, "spend entry", "amount", "add amount: with the spend in the pipeline currency")
+	hint := fmt.Sprintf("write what one unit of the currency is worth in the pipeline currency: a number greater than 0 with at most %d decimals, like rate: 1.08", model.RateDecimals)
+	r, err := model.ParseExchangeRate(s)
+	if err != nil {
+		d.errorf(posOf(n), "bad-number", hint, "rate: %v", err)
+		return 0, false
 	}
-	return s, hasMonth && hasAmount
+	if r <= 0 || r > model.MaxRate*100_000_000 {
+		d.errorf(posOf(n), "bad-number", hint, "rate %s is not greater than 0 and at most %d", s, model.MaxRate)
+		return 0, false
+	}
+	return r, true
+}
+
+// fieldDef reads a declared deal field: {id: industry, values: [retail,
+// health]} or {id: seats, type: number}.
+func (d *decoder) fieldDef(n ast.Node) (model.FieldDef, bool) {
+	f := model.FieldDef{Pos: posOf(n)}
+	var hasValues, hasType bool
+	if !d.entry(n, "a field", fieldFields, func(key string, kp model.Pos, v ast.Node) {
+		switch key {
+		case "id":
+			f.ID, _ = d.text(v, "field id")
+			f.IDPos = valuePos(v, kp)
+		case "title":
+			f.Title, _ = d.text(v, "field title")
+			f.Title = strings.TrimSpace(f.Title)
+		case "values":
+			f.Values = d.items(v, "values", "[retail, health, finance]")
+			hasValues = true
+		case "type":
+			t, ok := d.oneOf(v, "field type", fieldTypes)
+			f.Number, hasType = ok && t == "number", ok
+		}
+	}) {
+		return f, false
+	}
+	switch {
+	case f.IDPos.Line == 0 || f.ID == "":
+		d.missing(f.Pos, "field", "id", "add id: with the name deals use under fields:, like id: industry")
+		return f, false
+	case hasValues && hasType:
+		d.errorf(f.IDPos, "bad-field", "a field is either enumerated (values:) or a number (type: number): remove one", "field %q has both values and a type", f.ID)
+		return f, false
+	case !hasValues && !hasType:
+		d.errorf(f.IDPos, "bad-field", "list what deals may write, like values: [retail, health], or write type: number", "field %q has neither values nor a type", f.ID)
+		return f, false
+	case hasValues && len(f.Values) == 0:
+		d.errorf(f.IDPos, "bad-field", "list what deals may write, like values: [retail, health]", "field %q has an empty list of values", f.ID)
+		return f, false
+	}
+	return f, true
 }

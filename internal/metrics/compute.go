@@ -38,9 +38,11 @@ type LastReview struct {
 	PushCount map[string]int
 }
 
-// Then is a deal as the review commit had it.
+// Then is a deal as the review commit had it. Value is in Currency, ""
+// for the pipeline's.
 type Then struct {
 	Value         model.Money
+	Currency      string
 	ExpectedClose model.Date
 }
 
@@ -75,10 +77,10 @@ func Compute(repo *model.Repo, opt Options) *Report {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		before = newSnapshot(repo, prev, opt.Past)
+		before = newSnapshot(repo, prev, opt.Past, cur.review.To)
 		previous = before.kpis()
 	}()
-	c := newSnapshot(repo, cur, nil)
+	c := newSnapshot(repo, cur, nil, cur.review.To)
 	zone := p.Timezone
 	if zone == "" {
 		zone = "UTC"
@@ -103,6 +105,7 @@ func Compute(repo *model.Repo, opt Options) *Report {
 	r.Stages = c.stages()
 	r.Sources = c.sources()
 	r.Owners, r.Teams = c.groups()
+	r.Fields = c.fields()
 	r.Targets = c.targets()
 	<-listed
 	<-done
@@ -168,7 +171,10 @@ type fact struct {
 	furthest   int        // highest position among the open and won stages in hist; -1 if none
 	prob       float64
 	// value and closeBy are the deal's value and expected close: as the
-	// file has them now, or as the last review's commit had them.
+	// file has them now, or as the last review's commit had them. value is
+	// in the pipeline currency, converted at the rate in force on the
+	// close date of a won or lost deal, on the snapshot's day for an open
+	// one.
 	value   model.Money
 	closeBy model.Date
 	churned model.Date // zero when not (yet) churned
@@ -201,8 +207,10 @@ type snapshot struct {
 }
 
 // newSnapshot returns the facts of the deals as of the end of w; with
-// past, their value and expected close are the last review's.
-func newSnapshot(repo *model.Repo, w spans, past *LastReview) *snapshot {
+// past, their value and expected close are the last review's. end is the
+// report's day T: without past, a deal open on an earlier day has the
+// value it has now, converted as of T (see convertOn).
+func newSnapshot(repo *model.Repo, w spans, past *LastReview, end model.Date) *snapshot {
 	s := &snapshot{
 		p: repo.Pipeline, repo: repo, t: w.review.To,
 		win: w.review, rate: w.rate, funnel: w.funnel,
@@ -217,9 +225,10 @@ func newSnapshot(repo *model.Repo, w spans, past *LastReview) *snapshot {
 		if n == 0 {
 			continue // the deal does not exist yet
 		}
-		f := fact{d: d, hist: d.History[:n], created: d.History[0].Date, furthest: -1, value: d.Value, closeBy: d.ExpectedClose}
-		if then, ok := past.at(d.ID); ok {
-			f.value, f.closeBy = then.Value, then.ExpectedClose
+		f := fact{d: d, hist: d.History[:n], created: d.History[0].Date, furthest: -1, closeBy: d.ExpectedClose}
+		then, hasThen := past.at(d.ID)
+		if hasThen {
+			f.closeBy = then.ExpectedClose
 		}
 		last := f.hist[n-1]
 		k, ok := s.p.StageIndex(last.Stage)
@@ -231,6 +240,21 @@ func newSnapshot(repo *model.Repo, w spans, past *LastReview) *snapshot {
 		f.status = f.stage.Type
 		if f.status != model.Open {
 			f.closed = last.Date
+		}
+		// The one place where amounts become the pipeline currency. check
+		// makes sure a rate is in force on every day a deal exists; an old
+		// version in a currency without a rate that day counts as the file
+		// is now, as an unreadable one does.
+		day := cmp.Or(f.closed, t)
+		if past == nil && f.open() && t != end && s.p.Foreign(d) {
+			day = convertOn(s.p, d, end)
+		}
+		var converted bool
+		if hasThen {
+			f.value, converted = s.p.Convert(then.Value, then.Currency, day)
+		}
+		if !converted {
+			f.value, _ = s.p.Convert(d.Value, d.Currency, day)
 		}
 		for _, m := range f.hist {
 			k, ok := s.p.StageIndex(m.Stage)
@@ -248,6 +272,24 @@ func newSnapshot(repo *model.Repo, w spans, past *LastReview) *snapshot {
 		s.facts = append(s.facts, f)
 	}
 	return s
+}
+
+// convertOn returns the day on which a deal's value is converted as of
+// end: its close date when it is won or lost by then, else end. Without
+// git history the previous values are the deals' values now, so the
+// movement still adds up: start + flows = end.
+func convertOn(p *model.Pipeline, d *model.Deal, end model.Date) model.Date {
+	for i := len(d.History) - 1; i >= 0; i-- {
+		m := d.History[i]
+		if m.Date > end {
+			continue
+		}
+		if s := p.Stage(m.Stage); s != nil && s.Type != model.Open {
+			return m.Date
+		}
+		break
+	}
+	return end
 }
 
 // isStuck returns whether an open deal is stuck, and its days in stage.
@@ -641,11 +683,7 @@ func (s *snapshot) sources() []Source {
 		}
 		id := cmp.Or(f.d.Source, NoSource)
 		used[id] = true
-		t := tallies[id]
-		if t == nil {
-			t = &tally{}
-			tallies[id] = t
-		}
+		t := tallyOf(tallies, id)
 		t.cohort++
 		if f.won() {
 			t.cohortWon++
@@ -682,6 +720,59 @@ func (s *snapshot) sources() []Source {
 	return out
 }
 
+// tallyOf returns the tally of a group, new when it has none yet.
+func tallyOf(tallies map[string]*tally, id string) *tally {
+	t := tallies[id]
+	if t == nil {
+		t = &tally{}
+		tallies[id] = t
+	}
+	return t
+}
+
+// fields breaks the deals down by each enumerated field: a row per
+// declared value, then one for the deals without the field, when there
+// are any.
+func (s *snapshot) fields() map[string][]FieldValue {
+	out := map[string][]FieldValue{}
+	for k := range s.p.Fields {
+		def := &s.p.Fields[k]
+		if !def.Enumerated() {
+			continue
+		}
+		tallies := map[string]*tally{}
+		used := map[string]bool{}
+		for i := range s.facts {
+			f := &s.facts[i]
+			v, ok := f.d.Field(def.ID)
+			if !ok {
+				v = NoSource
+			}
+			used[v] = true
+			s.add(tallyOf(tallies, v), f, -1)
+		}
+		var declared []string
+		for _, it := range def.Values {
+			declared = append(declared, it.ID)
+		}
+		rows := []FieldValue{}
+		for _, v := range groupIDs(declared, used) {
+			t := tallies[v]
+			if t == nil {
+				t = &tally{}
+			}
+			g := t.group()
+			rows = append(rows, FieldValue{
+				Value: v, OpenDeals: g.OpenDeals, OpenValue: g.OpenValue, WeightedValue: g.WeightedValue,
+				WonDeals: g.WonDeals, WonValue: g.WonValue, LostDeals: g.LostDeals,
+				WinRate: g.WinRate, ClosedDeals: g.ClosedDeals, AvgDealSize: g.AvgDealSize, WonDealsRated: g.WonDealsRated,
+			})
+		}
+		out[def.ID] = rows
+	}
+	return out
+}
+
 // groups returns a row per owner and per team. A team's numbers are over
 // the pooled deals of its owners.
 func (s *snapshot) groups() (owners, teams []Group) {
@@ -693,19 +784,9 @@ func (s *snapshot) groups() (owners, teams []Group) {
 		f := &s.facts[i]
 		id := f.d.Owner
 		used[id] = true
-		t := byOwner[id]
-		if t == nil {
-			t = &tally{}
-			byOwner[id] = t
-		}
-		s.add(t, f, -1)
+		s.add(tallyOf(byOwner, id), f, -1)
 		if team, ok := teamOf[id]; ok {
-			tt := byTeam[team]
-			if tt == nil {
-				tt = &tally{}
-				byTeam[team] = tt
-			}
-			s.add(tt, f, -1)
+			s.add(tallyOf(byTeam, team), f, -1)
 		}
 	}
 	var declared []string

@@ -23,13 +23,18 @@ type DealRow struct {
 	ID, File, Title, Company, Owner, Source string
 	Stage, StageName                        string
 	Status                                  model.StageType
-	Value                                   model.Money
+	Value                                   model.Money // in the pipeline currency
 	HasValue                                bool
-	Probability                             float64
-	Weighted                                model.Money
-	Created, Closed, ExpectedClose          model.Date
-	DaysInStage                             int
-	Stuck, Overdue                          bool
+	// Rate is the rate the value of a deal in another currency was
+	// converted at, the one in force on RateDay; zero for a deal in the
+	// pipeline currency.
+	Rate                           model.ExchangeRate
+	RateDay                        model.Date
+	Probability                    float64
+	Weighted                       model.Money
+	Created, Closed, ExpectedClose model.Date
+	DaysInStage                    int
+	Stuck, Overdue                 bool
 	// Forecast is an open deal's forecast category; NextStepLate says its
 	// next step was due before the day.
 	Forecast     string
@@ -104,7 +109,7 @@ const TrendMonths = 12
 // ComputeDetails returns the details of repo as of opt.AsOf.
 func ComputeDetails(repo *model.Repo, opt Options) *Details {
 	cur, _ := windows(repo.Pipeline, opt)
-	s := newSnapshot(repo, cur, nil)
+	s := newSnapshot(repo, cur, nil, cur.review.To)
 	d := &Details{Deals: make([]DealRow, len(s.facts))}
 	for i := range s.facts {
 		d.Deals[i] = s.row(&s.facts[i])
@@ -127,6 +132,10 @@ func (s *snapshot) row(f *fact) DealRow {
 		Value: f.value, HasValue: f.d.HasValue, Probability: f.prob,
 		Created: f.created, Closed: f.closed, ExpectedClose: f.closeBy,
 		DaysInStage: days, Stuck: stuck, Overdue: s.isOverdue(f), Deal: f.d,
+	}
+	if s.p.Foreign(f.d) {
+		r.RateDay = cmp.Or(f.closed, s.t)
+		r.Rate, _ = s.p.RateOn(f.d.Currency, r.RateDay)
 	}
 	if f.open() {
 		r.Weighted = model.Money(math.Round(weighted(f)))

@@ -680,11 +680,17 @@ func TestAsOfHidesLaterEntries(t *testing.T) {
 func TestMovementReconciles(t *testing.T) {
 	for seed := uint64(1); seed <= 3; seed++ {
 		repo := generated(t, seed, 400)
+		if seed == 3 {
+			oInCurrencies(repo) // and every seventh deal was in dollars then
+		}
 		// A last review where every third deal had another value and every
 		// fourth another close date.
 		past := &LastReview{At: map[string]Then{}, PushCount: map[string]int{}}
 		for i, d := range repo.Deals {
-			then := Then{Value: d.Value, ExpectedClose: d.ExpectedClose}
+			then := Then{Value: d.Value, Currency: d.Currency, ExpectedClose: d.ExpectedClose}
+			if i%7 == 0 {
+				then.Currency = ""
+			}
 			if i%3 == 0 {
 				then.Value = d.Value/2 + model.Money(i*100)
 			}

@@ -1094,7 +1094,7 @@ func TestMeanMedian(t *testing.T) {
 
 // METRICS.md's JSON example, key by key and in its order.
 const (
-	jsonTopKeys = "as_of currency timezone window rate_window funnel_window history current previous movement stages sources owners teams targets stuck pushed"
+	jsonTopKeys = "as_of currency timezone window rate_window funnel_window history current previous movement stages sources owners teams targets stuck pushed fields"
 	jsonKPIKeys = "open_deals open_value weighted_value stuck_deals overdue_deals overdue_value no_next_step overdue_next_step " +
 		"leads new_value won_deals won_value lost_deals lost_value spend backward_moves " +
 		"win_rate win_rate_by_value closed_deals avg_deal_size sales_cycle_days sales_cycle_mean_days won_deals_rated sales_velocity " +

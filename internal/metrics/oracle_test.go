@@ -9,6 +9,8 @@ package metrics
 import (
 	"cmp"
 	"fmt"
+	"hash/fnv"
+	"maps"
 	"math"
 	"math/big"
 	"reflect"
@@ -107,12 +109,43 @@ func oReached(p *model.Pipeline, d *model.Deal, day model.Date, stage string) bo
 	return highest >= 0 && pos <= highest
 }
 
-// oValue: "no value counts 0".
-func oValue(d *model.Deal) model.Money {
+// oValue: "no value counts 0". A deal in another currency (docs/metrics.md,
+// "Deals in other currencies") counts "at the rate in force on its close
+// date (won or lost) or, while it is open, on T", rounded to the cent; the
+// previous figures, without git history, take "the deals' values now":
+// an open deal is converted as the report's own T converts it.
+func oValue(p *model.Pipeline, d *model.Deal, w oWindows) model.Money {
 	if !d.HasValue {
 		return 0
 	}
-	return d.Value
+	if d.Currency == "" || d.Currency == p.Currency {
+		return d.Value
+	}
+	day := w.T
+	switch {
+	case oStatus(p, d, w.T) != model.Open:
+		day = oClosedOn(p, d, w.T)
+	case oStatus(p, d, w.End) != model.Open:
+		day = oClosedOn(p, d, w.End)
+	default:
+		day = w.End
+	}
+	// "from that date on": the rate of the currency with the latest from
+	// on or before the day.
+	var rate *model.Rate
+	for i, r := range p.Rates {
+		if r.Currency == d.Currency && r.From <= day && (rate == nil || r.From > rate.From) {
+			rate = &p.Rates[i]
+		}
+	}
+	if rate == nil {
+		panic(fmt.Sprintf("%s: no %s rate on %s", d.ID, d.Currency, day))
+	}
+	per, ok := new(big.Rat).SetString(rate.Per.String())
+	if !ok {
+		panic(rate.Per.String())
+	}
+	return oRound(new(big.Rat).Mul(oCents(d.Value), per))
 }
 
 // oProbability: "the deal's own probability when it has one, else its
@@ -169,7 +202,8 @@ func oIn(x, from, to model.Date) bool { return !x.IsZero() && x >= from && x <= 
 
 // oWindows are the windows of one day T: review [F, T], rate [R, T],
 // funnel cohort [C, T].
-type oWindows struct{ T, F, R, C model.Date }
+// End is the report's T, the same for its previous figures.
+type oWindows struct{ T, F, R, C, End model.Date }
 
 // oWindowsOf returns the windows as of opt.AsOf and those of the previous
 // figures, as of F − 1 with the same lengths.
@@ -210,6 +244,7 @@ func oWindowsOf(p *model.Pipeline, opt Options) (cur, prev oWindows) {
 	// "computed as of F − 1 (the last day of the previous review window),
 	// with every window ending there".
 	prev = at(cur.F - 1)
+	cur.End, prev.End = t, t
 	return cur, prev
 }
 
@@ -296,14 +331,14 @@ func oracleKPIs(p *model.Pipeline, deals []*model.Deal, w oWindows) KPIs {
 	for _, d := range deals {
 		if oStatus(p, d, t) == model.Open {
 			k.OpenDeals++
-			k.OpenValue += oValue(d)
+			k.OpenValue += oValue(p, d, w)
 		}
 	}
 	// weighted_value: "Σ value × probability over open deals", rounded once.
 	weighted := 0.0
 	for _, d := range deals {
 		if oStatus(p, d, t) == model.Open {
-			weighted += float64(oValue(d)) * oProbability(p, d, t)
+			weighted += float64(oValue(p, d, w)) * oProbability(p, d, t)
 		}
 	}
 	k.WeightedValue = model.Money(math.Round(weighted))
@@ -317,7 +352,7 @@ func oracleKPIs(p *model.Pipeline, deals []*model.Deal, w oWindows) KPIs {
 	for _, d := range deals {
 		if oOverdue(p, d, t) {
 			k.OverdueDeals++
-			k.OverdueValue += oValue(d)
+			k.OverdueValue += oValue(p, d, w)
 		}
 	}
 	// no_next_step, overdue_next_step.
@@ -336,21 +371,21 @@ func oracleKPIs(p *model.Pipeline, deals []*model.Deal, w oWindows) KPIs {
 	for _, d := range deals {
 		if oIn(oCreated(d), w.F, t) {
 			k.Leads++
-			k.NewValue += oValue(d)
+			k.NewValue += oValue(p, d, w)
 		}
 	}
 	// won_deals, won_value: "deals won in the window; Σ their value".
 	for _, d := range deals {
 		if oIn(oWonOn(p, d, t), w.F, t) {
 			k.WonDeals++
-			k.WonValue += oValue(d)
+			k.WonValue += oValue(p, d, w)
 		}
 	}
 	// lost_deals, lost_value.
 	for _, d := range deals {
 		if oIn(oLostOn(p, d, t), w.F, t) {
 			k.LostDeals++
-			k.LostValue += oValue(d)
+			k.LostValue += oValue(p, d, w)
 		}
 	}
 	// spend: "acquisition spend in the window".
@@ -381,12 +416,12 @@ func oracleKPIs(p *model.Pipeline, deals []*model.Deal, w oWindows) KPIs {
 	for _, d := range deals {
 		if on := oWonOn(p, d, t); oIn(on, w.R, t) {
 			won++
-			wonValue += oValue(d)
+			wonValue += oValue(p, d, w)
 			cycles = append(cycles, int(on-oCreated(d)))
 		}
 		if oIn(oLostOn(p, d, t), w.R, t) {
 			lost++
-			lostValue += oValue(d)
+			lostValue += oValue(p, d, w)
 		}
 	}
 	k.WinRate = oRatio(float64(won), float64(won+lost))
@@ -446,10 +481,10 @@ func oracleKPIs(p *model.Pipeline, deals []*model.Deal, w oWindows) KPIs {
 			continue
 		}
 		k.CustomersAtStart++
-		customersValue += oValue(d)
+		customersValue += oValue(p, d, w)
 		if oIn(d.Churned, w.R, t) {
 			churned++
-			churnedValue += oValue(d)
+			churnedValue += oValue(p, d, w)
 		}
 	}
 	k.ChurnRate = oRatio(float64(churned), float64(k.CustomersAtStart))
@@ -508,7 +543,7 @@ func oracleStages(p *model.Pipeline, deals []*model.Deal, w oWindows) []Stage {
 		for _, d := range deals {
 			if oIn(oCreated(d), w.C, t) && oReached(p, d, t, s.ID) {
 				row.Reached++
-				row.ReachedValue += oValue(d)
+				row.ReachedValue += oValue(p, d, w)
 			}
 		}
 		// conversion_to_next: "reached(next open-or-won stage) ÷ reached(S);
@@ -548,7 +583,7 @@ func oracleStages(p *model.Pipeline, deals []*model.Deal, w oWindows) []Stage {
 		for _, d := range deals {
 			if oStatus(p, d, t) == model.Open && oCurrent(p, d, t).ID == s.ID {
 				row.OpenCount++
-				row.OpenValue += oValue(d)
+				row.OpenValue += oValue(p, d, w)
 			}
 		}
 		// avg_days, median_days, stays: "over stays in S that ended in the
@@ -613,7 +648,7 @@ func oracleSources(p *model.Pipeline, deals []*model.Deal, w oWindows) []Source 
 			row.Leads++
 			if oStatus(p, d, t) == model.Won {
 				row.WonDeals++
-				row.WonValue += oValue(d)
+				row.WonValue += oValue(p, d, w)
 			}
 		}
 		row.LeadConversionRate = oRatio(float64(row.WonDeals), float64(row.Leads))
@@ -691,8 +726,45 @@ func oracleTeams(p *model.Pipeline, deals []*model.Deal, w oWindows) []Group {
 	return rows
 }
 
+// oracleFields: a row per declared value of each field with values, then
+// "(none)" for the deals without the field when there are any; "every key
+// of a row means what the same key of an owner's row means".
+func oracleFields(p *model.Pipeline, deals []*model.Deal, w oWindows) map[string][]FieldValue {
+	out := map[string][]FieldValue{}
+	for _, def := range p.Fields {
+		if len(def.Values) == 0 {
+			continue
+		}
+		var values []string
+		for _, v := range def.Values {
+			values = append(values, v.ID)
+		}
+		for _, d := range deals {
+			if _, ok := d.Field(def.ID); !ok && oExists(d, w.T) && !slices.Contains(values, "(none)") {
+				values = append(values, "(none)")
+			}
+		}
+		rows := []FieldValue{}
+		for _, v := range values {
+			var mine []*model.Deal
+			for _, d := range deals {
+				if got, ok := d.Field(def.ID); got == v || !ok && v == "(none)" {
+					mine = append(mine, d)
+				}
+			}
+			g := oGroup(p, mine, w)
+			rows = append(rows, FieldValue{Value: v, OpenDeals: g.OpenDeals, OpenValue: g.OpenValue, WeightedValue: g.WeightedValue,
+				WonDeals: g.WonDeals, WonValue: g.WonValue, LostDeals: g.LostDeals, WinRate: g.WinRate, ClosedDeals: g.ClosedDeals,
+				AvgDealSize: g.AvgDealSize, WonDealsRated: g.WonDealsRated})
+		}
+		out[def.ID] = rows
+	}
+	return out
+}
+
 func oracleTargets(p *model.Pipeline, deals []*model.Deal, t model.Date) []Target {
 	teamOf := p.TeamOf()
+	w := oWindows{T: t, End: t}
 	var rows []Target
 	for _, tg := range p.Targets {
 		per := tg.Period
@@ -721,7 +793,7 @@ func oracleTargets(p *model.Pipeline, deals []*model.Deal, t model.Date) []Targe
 		// won_value: "Σ value of deals won within P, up to T".
 		for _, d := range mine {
 			if on := oWonOn(p, d, t); oIn(on, per.Start, per.End) && on <= t {
-				row.WonValue += oValue(d)
+				row.WonValue += oValue(p, d, w)
 			}
 		}
 		// attainment: "won_value ÷ revenue".
@@ -740,14 +812,14 @@ func oracleTargets(p *model.Pipeline, deals []*model.Deal, t model.Date) []Targe
 			}
 			switch oCategory(p, d, t) {
 			case model.ForecastCommit:
-				commit += oValue(d)
+				commit += oValue(p, d, w)
 			case model.ForecastBestCase:
-				bestCase += oValue(d)
+				bestCase += oValue(p, d, w)
 			case model.ForecastPipeline:
-				pipeline += oValue(d)
+				pipeline += oValue(p, d, w)
 			}
-			those += oValue(d)
-			weighted += float64(oValue(d)) * oProbability(p, d, t)
+			those += oValue(p, d, w)
+			weighted += float64(oValue(p, d, w)) * oProbability(p, d, t)
 		}
 		row.Commit = row.WonValue + commit
 		row.BestCase = row.Commit + bestCase
@@ -760,7 +832,7 @@ func oracleTargets(p *model.Pipeline, deals []*model.Deal, t model.Date) []Targe
 		// expected_close fell in P".
 		for _, d := range mine {
 			if oOverdue(p, d, t) && oIn(d.ExpectedClose, per.Start, per.End) {
-				row.OverdueValue += oValue(d)
+				row.OverdueValue += oValue(p, d, w)
 			}
 		}
 		// "For a past period, forecast = commit = best_case = pipeline =
@@ -793,6 +865,7 @@ func oracleReport(repo *model.Repo, opt Options) *Report {
 		Owners:         oracleOwners(p, deals, cur),
 		Teams:          oracleTeams(p, deals, cur),
 		Targets:        oracleTargets(p, deals, t),
+		Fields:         oracleFields(p, deals, cur),
 	}
 	// The stuck list: "by days over rot_after, most first, then by id".
 	for _, d := range deals {
@@ -960,6 +1033,10 @@ func oCompareReports(got, want *Report) ([]oMismatch, int) {
 	oRows(c, "sources", got.Sources, want.Sources, func(s Source) string { return s.ID })
 	oRows(c, "owners", got.Owners, want.Owners, func(g Group) string { return g.ID })
 	oRows(c, "teams", got.Teams, want.Teams, func(g Group) string { return g.ID })
+	c.ids("fields", slices.Sorted(maps.Keys(got.Fields)), slices.Sorted(maps.Keys(want.Fields)))
+	for id, rows := range want.Fields {
+		oRows(c, "fields."+id, got.Fields[id], rows, func(v FieldValue) string { return v.Value })
+	}
 	targetID := func(i int, tg Target) string {
 		return fmt.Sprintf("%d %s owner=%s team=%s", i, tg.Period, oShow(tg.Owner), oShow(tg.Team))
 	}
@@ -1041,6 +1118,36 @@ func oReopenAndSameDay(r *model.Repo) {
 	}
 }
 
+// oInCurrencies gives the pipeline rates (a second EUR rate inside the
+// generated months, a GBP rate that rounds: 0.7 has no exact float) and an
+// industry field, and by a hash of each deal's id puts a quarter of the
+// deals in EUR, a quarter in GBP, some in USD written out, and an industry
+// on three deals in four.
+func oInCurrencies(r *model.Repo) {
+	p := r.Pipeline
+	rate := func(currency, per, from string) model.Rate {
+		x, err := model.ParseExchangeRate(per)
+		d, err2 := model.ParseDate(from)
+		if err != nil || err2 != nil {
+			panic(per + from)
+		}
+		return model.Rate{Currency: currency, Per: x, From: d}
+	}
+	p.Rates = []model.Rate{rate("EUR", "1.1", "2020-01-01"), rate("GBP", "0.7", "2020-01-01"),
+		rate("EUR", "1.23456789", "2026-05-01"), rate("GBP", "1.3", "2026-10-10")}
+	p.Fields = []model.FieldDef{{ID: "industry", Values: []model.Item{{ID: "retail"}, {ID: "health"}, {ID: "finance"}, {ID: "unused"}}}}
+	p.Index()
+	for _, d := range r.Deals {
+		h := fnv.New32a()
+		h.Write([]byte(d.ID))
+		x := int(h.Sum32())
+		d.Currency = []string{"EUR", "GBP", "USD", ""}[x%4]
+		if i := x / 4 % 4; i < 3 {
+			d.Fields = []model.FieldValue{{ID: "industry", Text: []string{"retail", "health", "finance"}[i]}}
+		}
+	}
+}
+
 // ---- The test --------------------------------------------------------------
 
 // Compute agrees with the oracle on every KPI (current and previous), every
@@ -1077,6 +1184,10 @@ func TestOracle(t *testing.T) {
 		{"rate_days 60, leads without value", 25, 350, false, func(r *model.Repo) {
 			r.Pipeline.RateDays = 60
 			oWithoutValues(r)
+		}},
+		{"in currencies, by industry, reopened deals", 26, 400, false, func(r *model.Repo) {
+			oInCurrencies(r)
+			oReopenAndSameDay(r)
 		}},
 	}
 	type failure struct {
@@ -1146,6 +1257,9 @@ func TestOracle(t *testing.T) {
 					return len(h) > 2 && rp.Pipeline.Stage(h[len(h)-3].Stage).Type == model.Lost && oIn(h[len(h)-2].Date, want.Window.From, tt)
 				})
 				seen["overdue next step"] = seen["overdue next step"] || k.OverdueNextStep > 0
+				for _, rows := range want.Fields {
+					seen["a field breakdown"] = seen["a field breakdown"] || len(rows) == 5 && rows[4].Value == "(none)" && rows[0].ClosedDeals > 0
+				}
 				for _, s := range want.Stages {
 					seen["stays"] = seen["stays"] || s.Stays > 1
 					seen["decided ≠ conversion"] = seen["decided ≠ conversion"] || s.DecidedConversionToNext.Valid && s.DecidedConversionToNext != s.ConversionToNext
@@ -1162,7 +1276,7 @@ func TestOracle(t *testing.T) {
 		t.Errorf("%s: %d mismatches over %d configurations; first:\n    %s", key, f.n, configs, strings.Join(f.lines, "\n    "))
 	}
 	for _, what := range []string{"cost_per_lead null without spend", "cost_per_lead", "rate window from --from", "stuck", "backward move",
-		"churn", "onboarding", "velocity", "weighted", "overdue next step", "deal without value", "reopened", "open in a stage without rot_after", "stays", "decided ≠ conversion", "target forecast", "target overdue"} {
+		"churn", "onboarding", "velocity", "weighted", "overdue next step", "deal without value", "reopened", "open in a stage without rot_after", "stays", "decided ≠ conversion", "target forecast", "target overdue", "a field breakdown"} {
 		if !seen[what] {
 			t.Errorf("the generated pipelines never exercise: %s", what)
 		}

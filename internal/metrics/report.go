@@ -34,6 +34,10 @@ type Report struct {
 	Targets  []Target  `json:"targets"`
 	Stuck    []Stuck   `json:"stuck"`
 	Pushed   []Pushed  `json:"pushed"`
+	// Fields breaks the deals down by each enumerated field of
+	// pipeline.yaml, by field id: a row per declared value, in the order
+	// declared, then NoSource for the deals that do not set the field.
+	Fields map[string][]FieldValue `json:"fields"`
 
 	// PreviousWindow is the review window before this one, ending on
 	// F − 1: the day every previous value is computed as of.
@@ -209,6 +213,24 @@ type Source struct {
 	Spend              model.Money `json:"spend"`
 	CostPerLead        MoneyOrNull `json:"cost_per_lead"`
 	CAC                MoneyOrNull `json:"cac"`
+}
+
+// FieldValue is the deals that have one value of an enumerated field:
+// the keys of an owner's row that a breakdown reads, with the same
+// meaning — the snapshot as of T, won in the review window, rates over
+// the rate window.
+type FieldValue struct {
+	Value         string      `json:"value"`
+	OpenDeals     int         `json:"open_deals"`
+	OpenValue     model.Money `json:"open_value"`
+	WeightedValue model.Money `json:"weighted_value"`
+	WonDeals      int         `json:"won_deals"`
+	WonValue      model.Money `json:"won_value"`
+	LostDeals     int         `json:"lost_deals"`
+	WinRate       Ratio       `json:"win_rate"`
+	ClosedDeals   int         `json:"closed_deals"`
+	AvgDealSize   MoneyOrNull `json:"avg_deal_size"`
+	WonDealsRated int         `json:"won_deals_rated"`
 }
 
 // Group is one owner or one team: the snapshot, the activity of the review

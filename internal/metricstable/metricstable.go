@@ -7,6 +7,8 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 
 	"github.com/pipegen/pipegen/internal/format"
 	"github.com/pipegen/pipegen/internal/metrics"
@@ -76,6 +78,7 @@ func Write(w io.Writer, name string, r *metrics.Report) error {
 	if len(r.Teams) > 0 {
 		groups(w, "Teams", r.Teams, r)
 	}
+	fields(w, r)
 
 	if len(r.Targets) > 0 {
 		fmt.Fprintf(w, "\nTargets (forecasts leave out overdue deals)\n")
@@ -172,6 +175,23 @@ func groups(w io.Writer, title string, rows []metrics.Group, r *metrics.Report) 
 			format.Int(g.LostDeals), format.Rate(g.WinRate), format.Int(g.ClosedDeals), format.DaysOrNone(g.SalesCycleDays))
 	}
 	t.Write(w)
+}
+
+// fields writes the breakdown by each enumerated field, by field id.
+func fields(w io.Writer, r *metrics.Report) {
+	cur := r.Currency
+	for _, id := range slices.Sorted(maps.Keys(r.Fields)) {
+		fmt.Fprintf(w, "\nBy %s: open deals now; won and lost this review; win rate and average deal over the last %s\n", id, format.Count(r.RateWindow.Days(), "day", "days"))
+		t := format.Table{
+			Header: []string{id, "Open", "Open value", "Weighted", "Won", "Won value", "Lost", "Win rate", "Closed", "Avg deal"},
+			Right:  []bool{false, true, true, true, true, true, true, true, true, true},
+		}
+		for _, v := range r.Fields[id] {
+			t.Add(v.Value, format.Int(v.OpenDeals), format.Money(v.OpenValue, cur), format.Money(v.WeightedValue, cur), format.Int(v.WonDeals),
+				format.Money(v.WonValue, cur), format.Int(v.LostDeals), format.Rate(v.WinRate), format.Int(v.ClosedDeals), format.MoneyOrNone(v.AvgDealSize, cur))
+		}
+		t.Write(w)
+	}
 }
 
 // labels are the names people know stages and owners by, which the

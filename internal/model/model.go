@@ -51,6 +51,10 @@ type Pipeline struct {
 	Transitions []Transition
 	Targets     []Target
 	Spend       []Spend
+	// Rates convert the deals in other currencies into Currency.
+	Rates []Rate
+	// Fields are the extra deal fields the pipeline declares.
+	Fields []FieldDef
 
 	// HasOwners, HasSources and HasLostReasons tell a list that is declared
 	// empty from one that is absent (and so not enforced).
@@ -59,6 +63,7 @@ type Pipeline struct {
 	Pos PipelinePos
 
 	index map[string]int
+	rates map[string][]Rate // by currency, sorted by From
 }
 
 // PipelinePos holds where the settings of pipeline.yaml were written.
@@ -66,6 +71,7 @@ type PipelinePos struct {
 	Name, Currency, Review, AsOf, Repository, QualifiedStage, FunnelDays Pos
 	RateDays, Timezone                                                   Pos
 	Owners, Sources, LostReasons, Stages, Transitions, Targets, Spend    Pos
+	Rates, Fields                                                        Pos
 }
 
 // Owner is a sales rep who owns deals.
@@ -148,14 +154,16 @@ type Spend struct {
 
 // Deal is one deal file.
 type Deal struct {
-	ID            string // path under deals/ without .yaml, with forward slashes
-	File          string // path relative to the repository root
-	Title         string
-	Company       string
-	Owner         string
-	Source        string
-	Value         Money
-	HasValue      bool
+	ID       string // path under deals/ without .yaml, with forward slashes
+	File     string // path relative to the repository root
+	Title    string
+	Company  string
+	Owner    string
+	Source   string
+	Value    Money // in Currency
+	HasValue bool
+	// Currency is the currency of Value: "" means the pipeline's.
+	Currency      string
 	ExpectedClose Date
 	Probability   float64
 	HasProb       bool
@@ -171,6 +179,8 @@ type Deal struct {
 	// NextStep is the next action on an open deal, due on NextStepDate.
 	NextStep     string
 	NextStepDate Date
+	// Fields are the values of the pipeline's declared fields, as written.
+	Fields []FieldValue
 
 	Pos DealPos
 	// Broken names the fields that were written but could not be read; they
@@ -183,7 +193,7 @@ type Deal struct {
 type DealPos struct {
 	Title, Company, Owner, Source, Value, ExpectedClose, Probability Pos
 	Contacts, History, Emails, Onboarding, Churned, Notes            Pos
-	Forecast, NextStep, NextStepDate                                 Pos
+	Forecast, NextStep, NextStepDate, Currency, Fields               Pos
 }
 
 // Has reports whether the deal has the named field, as pipeline.yaml's
@@ -279,3 +289,56 @@ var (
 	FirstDate, _ = NewDate(1900, 1, 1)
 	LastDate, _  = NewDate(2199, 12, 31)
 )
+
+// FieldDef is an extra deal field that pipeline.yaml declares: enumerated
+// (Values lists what a deal may write) or a number.
+type FieldDef struct {
+	ID     string
+	Title  string // "" means the id
+	Values []Item
+	Number bool
+
+	Pos, IDPos Pos
+}
+
+// Name returns the field's display name: its title, or its id.
+func (f *FieldDef) Name() string {
+	if f.Title != "" {
+		return f.Title
+	}
+	return f.ID
+}
+
+// Enumerated reports whether the field lists its values, and so is a
+// breakdown of the dashboard.
+func (f *FieldDef) Enumerated() bool { return len(f.Values) > 0 }
+
+// Field returns the declared field with the given id, or nil.
+func (p *Pipeline) Field(id string) *FieldDef {
+	for i := range p.Fields {
+		if p.Fields[i].ID == id {
+			return &p.Fields[i]
+		}
+	}
+	return nil
+}
+
+// FieldValue is a deal's value of a declared field, as written: Number
+// says it was written as a number rather than as text.
+type FieldValue struct {
+	ID, Text string
+	Number   bool
+
+	KeyPos, Pos Pos
+}
+
+// Field returns the deal's value of a declared field, as written, and
+// whether the deal sets it.
+func (d *Deal) Field(id string) (string, bool) {
+	for _, f := range d.Fields {
+		if f.ID == id {
+			return f.Text, true
+		}
+	}
+	return "", false
+}

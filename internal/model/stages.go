@@ -25,9 +25,11 @@ func (p *Pipeline) StageIndex(id string) (int, bool) {
 	return 0, false
 }
 
-// Index builds the stage lookup once the stages are known. The parser
-// calls it when it has read pipeline.yaml, so that every later reader,
-// on any goroutine, only reads the pipeline.
+// Index builds the stage lookup and the rates of each currency once the
+// stages and rates are known. The parser calls it when it has read
+// pipeline.yaml, so that every later reader, on any goroutine, only reads
+// the pipeline; code that changes Stages or Rates afterwards calls it
+// again.
 func (p *Pipeline) Index() {
 	p.index = make(map[string]int, len(p.Stages))
 	for i, s := range p.Stages {
@@ -35,6 +37,7 @@ func (p *Pipeline) Index() {
 			p.index[s.ID] = i
 		}
 	}
+	p.indexRates()
 }
 
 // Transition returns the explicit transition rule for a stage, if any.

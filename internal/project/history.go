@@ -40,7 +40,7 @@ func Past(h *history.History) *metrics.LastReview {
 	past := &metrics.LastReview{At: map[string]metrics.Then{}, PushCount: map[string]int{}}
 	for id, d := range h.Deals {
 		if v, ok := d.At(); ok && !v.Broken {
-			past.At[id] = metrics.Then{Value: v.Facts.Value, ExpectedClose: v.Facts.ExpectedClose}
+			past.At[id] = metrics.Then{Value: v.Facts.Value, Currency: v.Facts.Currency, ExpectedClose: v.Facts.ExpectedClose}
 		}
 		if n := d.PushCount(); n > 0 {
 			past.PushCount[id] = n

@@ -22,6 +22,7 @@ type node struct {
 	Pattern              string   `json:"pattern,omitempty"`
 	Format               string   `json:"format,omitempty"`
 	Minimum              *float64 `json:"minimum,omitempty"`
+	ExclusiveMinimum     *float64 `json:"exclusiveMinimum,omitempty"`
 	Maximum              *float64 `json:"maximum,omitempty"`
 	MultipleOf           *float64 `json:"multipleOf,omitempty"`
 	MinItems             *int     `json:"minItems,omitempty"`

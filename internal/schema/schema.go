@@ -61,12 +61,14 @@ func Deal(p *model.Pipeline) ([]byte, error) {
 		field("company", text("The customer's name.")),
 		field("owner", owner(p)),
 		field("source", source(p)),
-		field("value", amount("Expected contract value in the pipeline currency: 0 or more, at most two decimals, no currency sign. An open deal should have one, and stages may require it.")),
+		field("value", amount("Expected contract value in the deal's currency (currency:, else the pipeline's): 0 or more, at most two decimals, no currency sign. An open deal should have one, and stages may require it.")),
+		field("currency", currency(p)),
 		field("expected_close", date("When the deal is expected to close, YYYY-MM-DD. May be in the future.")),
 		field("probability", fraction("This deal's own win probability, from 0 to 1 (0.6 is 60%). It overrides the current stage's probability in the weighted forecast.")),
 		field("forecast", oneOf("This deal's forecast category, overriding its stage's: commit, best_case, pipeline or omitted.", model.ForecastCategories)),
 		field("next_step", text("The next action on an open deal, like: Security review with their IT lead.")),
 		field("next_step_date", date("When the next step is due, YYYY-MM-DD. check warns when it has passed on an open deal.")),
+		field("fields", customFields(p)),
 		field("contacts", list("People at the customer.",
 			object("A person at the customer.", []string{"name"},
 				field("name", nonBlank("The contact's name. Required.")),
@@ -84,6 +86,44 @@ func Deal(p *model.Pipeline) ([]byte, error) {
 	)
 	root.Schema, root.ID, root.Title = draft, dealID, "pipegen deal"
 	return encode(root)
+}
+
+// currency is a deal's currency: with a pipeline, its own or one that
+// pipeline.yaml gives rates for.
+func currency(p *model.Pipeline) *node {
+	const desc = "The currency of the deal's value, three capital letters like EUR; without it, the pipeline's. The dashboard converts it at the rates of pipeline.yaml."
+	if p == nil || p.Currency == "" {
+		return &node{Type: "string", Description: desc, Pattern: currencyPattern}
+	}
+	codes := []string{p.Currency}
+	for _, r := range p.Rates {
+		if !slices.Contains(codes, r.Currency) {
+			codes = append(codes, r.Currency)
+		}
+	}
+	return oneOf(desc+" One of "+listing(codes)+".", codes)
+}
+
+// customFields are the extra fields pipeline.yaml declares: with a
+// pipeline, exactly those, each with its values or as a number.
+func customFields(p *model.Pipeline) *node {
+	const desc = "Values of the extra fields that pipeline.yaml declares under fields:, like industry: retail."
+	if p == nil {
+		return &node{Type: "object", Description: desc, PropertyNames: &node{Pattern: idPattern},
+			AdditionalProperties: &node{Type: []string{"string", "number"}}}
+	}
+	var props []prop
+	for _, f := range p.Fields {
+		name := f.Name()
+		switch {
+		case f.Number:
+			props = append(props, field(f.ID, &node{Type: "number", Description: name + ": a number."}))
+		case f.Enumerated():
+			ids := itemIDs(f.Values)
+			props = append(props, field(f.ID, oneOf(name+": one of "+listing(ids)+".", ids)))
+		}
+	}
+	return object(desc, nil, props...)
 }
 
 func owner(p *model.Pipeline) *node {
@@ -247,6 +287,19 @@ func Pipeline() ([]byte, error) {
 				field("month", &node{Type: "string", Description: "The month, YYYY-MM, like 2026-10 (not a quarter or a year).", Pattern: monthPattern}),
 				field("source", text("The lead source it was spent on; without it the spend is not tied to a source.")),
 				field("amount", amount("The spend, in the pipeline currency: 0 or more, at most two decimals.")),
+			))),
+		field("rates", list("Exchange rates, for deals whose currency: is not the pipeline's: what one unit of a currency is worth in the pipeline currency, from a day on until that currency's next rate.",
+			object("One currency's rate from a day on.", []string{"currency", "rate", "from"},
+				field("currency", &node{Type: "string", Description: "The deals' currency, three capital letters like EUR; not the pipeline's own.", Pattern: currencyPattern}),
+				field("rate", &node{Type: "number", Description: "What one unit of the currency is worth in the pipeline currency, like 1.08: more than 0, at most 8 decimals.", ExclusiveMinimum: num(0), Maximum: num(model.MaxRate)}),
+				field("from", date("The first day the rate applies, YYYY-MM-DD. A deal in the currency needs a rate in force on the day it was created.")),
+			))),
+		field("fields", list("Extra deal fields. Each with values is a breakdown on the dashboard; deals set them under fields:.",
+			object("An extra deal field: with values (enumerated) or type: number.", []string{"id"},
+				field("id", id("What deals write under fields:, like industry. Unique. Required.")),
+				field("title", text("Display name on the dashboard. Default: the id.")),
+				field("values", &node{Type: "array", Description: "What deals may write, like [retail, health, finance]; not with type.", Items: text("A value."), MinItems: atLeast(1), UniqueItems: true}),
+				field("type", &node{Type: "string", Description: "number: deals write a number; not with values.", Enum: []string{"number"}}),
 			))),
 	)
 	root.Schema, root.ID, root.Title = draft, pipelineID, "pipegen pipeline.yaml"

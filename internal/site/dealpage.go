@@ -1,6 +1,7 @@
 package site
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"net/url"
@@ -17,13 +18,18 @@ import (
 type dealView struct {
 	ID, Title, Company, Source, OwnerName, OwnerHref, EditURL string
 	StageName, Value, Weighted, Probability, ProbabilityFrom  string
-	Created, Closed, ExpectedClose, Emails, Onboarding        string
-	NextStep, NextStepDate, Forecast                          string
-	NextStepLate                                              bool
-	Status                                                    model.StageType
-	DaysInStage, CycleDays                                    string
-	Stuck, Overdue                                            bool
-	Timeline                                                  []stay
+	// Converted is a foreign value in the pipeline currency, and at which
+	// rate: "$1,200 at 1.2 (rate of 2026-11-27)".
+	Converted string
+	// Fields are the deal's values of the pipeline's declared fields.
+	Fields                                             []fieldText
+	Created, Closed, ExpectedClose, Emails, Onboarding string
+	NextStep, NextStepDate, Forecast                   string
+	NextStepLate                                       bool
+	Status                                             model.StageType
+	DaysInStage, CycleDays                             string
+	Stuck, Overdue                                     bool
+	Timeline                                           []stay
 	// Changes are the deal's changes from git, newest first; History
 	// says whether git history was read at all.
 	Changes  []changeRow
@@ -31,6 +37,9 @@ type dealView struct {
 	Contacts []model.Contact
 	Notes    template.HTML
 }
+
+// fieldText is a declared field of a deal and its value, for display.
+type fieldText struct{ Name, Value string }
 
 // forecastNames are the forecast categories as people say them.
 var forecastNames = map[string]string{
@@ -93,6 +102,15 @@ func (rd *renderer) dealView(p string, d metrics.DealRow) (*dealView, error) {
 	}
 	if d.HasValue {
 		data.Value = format.Exact(d.Value, rd.cur) // the deal's own value, as written
+		if d.Rate != 0 {
+			data.Value = format.Exact(d.Deal.Value, d.Deal.Currency)
+			data.Converted = fmt.Sprintf("%s at %s (rate of %s)", rd.money(d.Value), d.Rate, d.RateDay)
+		}
+	}
+	for _, def := range rd.p.Fields {
+		if v, ok := d.Deal.Field(def.ID); ok {
+			data.Fields = append(data.Fields, fieldText{Name: def.Name(), Value: v})
+		}
 	}
 	if d.Status == model.Open {
 		data.Weighted = rd.money(d.Weighted)
@@ -165,7 +183,7 @@ func (rd *renderer) changes(id string) (rows []changeRow, ok bool) {
 		if prev == nil {
 			what = append(what, "file added")
 		} else {
-			if f.Value != prev.Value || f.HasValue != prev.HasValue {
+			if f.Value != prev.Value || f.HasValue != prev.HasValue || f.Currency != prev.Currency {
 				what = append(what, "value "+rd.valueText(prev)+" → "+rd.valueText(&f))
 			}
 			if f.ExpectedClose != prev.ExpectedClose {
@@ -196,7 +214,7 @@ func (rd *renderer) valueText(f *history.Facts) string {
 	if !f.HasValue {
 		return format.None
 	}
-	return rd.money(f.Value)
+	return format.Exact(f.Value, cmp.Or(f.Currency, rd.cur)) // as the file had it
 }
 
 func dateText(d model.Date) string {

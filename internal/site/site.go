@@ -125,7 +125,7 @@ func init() {
 			return groupTable{Root: root, Label: label, Rows: rows, Team: team}
 		},
 	}
-	for _, name := range []string{"index", "deals", "deal", "owners", "owner", "stages", "review", "doc"} {
+	for _, name := range []string{"index", "deals", "deal", "owners", "owner", "stages", "review", "doc", "fields"} {
 		pages[name] = template.Must(template.New("layout").Funcs(funcs).ParseFS(templates.FS, "layout.html", name+".html"))
 	}
 }
@@ -310,6 +310,9 @@ func (s *Site) Paths() []string {
 	for n := 1; n <= s.dealPages(); n++ {
 		paths = append(paths, dealsPagePath(n))
 	}
+	if len(s.in.Report.Fields) > 0 {
+		paths = append(paths, FieldsPage)
+	}
 	for _, a := range assetNames {
 		paths = append(paths, "assets/"+a)
 	}
@@ -369,6 +372,8 @@ func (s *Site) step(p string) func() ([]byte, error) {
 		return rd.definitions
 	case p == "stages.html":
 		return rd.stages
+	case p == FieldsPage && len(rd.r.Fields) > 0:
+		return rd.fieldsPage
 	case p == "review.html":
 		return rd.review
 	case p == "metrics.json":

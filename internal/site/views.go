@@ -325,6 +325,9 @@ func (rd *renderer) dealTable(from string, deals []metrics.DealRow) dealTable {
 		}
 		if d.HasValue {
 			row.Value, row.ValueSort = rd.money(d.Value), d.Value.String()
+			if d.Rate != 0 {
+				row.Value += " (" + format.Money(d.Deal.Value, d.Deal.Currency) + ")"
+			}
 		}
 		if n, ok := rd.pushCount(d.ID); ok {
 			t.Pushes, row.Pushes, row.PushSort = true, format.Int(n), n
@@ -411,19 +414,74 @@ type groupRow struct {
 }
 
 func (rd *renderer) groupRow(href, name string, g metrics.Group) groupRow {
-	winSort := "" // no rate: blank, which sorts last
-	if g.WinRate.Valid {
-		winSort = fmt.Sprint(g.WinRate.V)
-	}
 	return groupRow{
 		Href: href, Name: name, Team: g.Team,
 		Open: format.Int(g.OpenDeals), OpenValue: rd.money(g.OpenValue), Weighted: rd.money(g.WeightedValue),
 		Overdue: format.Int(g.OverdueDeals), NoNext: format.Int(g.NoNextStep), LateNext: format.Int(g.OverdueNextStep),
 		Leads: format.Int(g.Leads), Won: format.Int(g.WonDeals), WonValue: rd.money(g.WonValue), Lost: format.Int(g.LostDeals),
 		WinRate: format.Rate(g.WinRate), Closed: format.Int(g.ClosedDeals), Cycle: format.DaysOrNone(g.SalesCycleDays),
-		OpenValueSort: g.OpenValue.String(), WeightedSort: g.WeightedValue.String(), WonValueSort: g.WonValue.String(), WinRateSort: winSort,
+		OpenValueSort: g.OpenValue.String(), WeightedSort: g.WeightedValue.String(), WonValueSort: g.WonValue.String(), WinRateSort: ratioSort(g.WinRate),
 		Small: g.ClosedDeals < metrics.SmallSample,
 	}
+}
+
+// fieldTable is the breakdown of the deals by one enumerated field.
+type fieldTable struct {
+	ID, Name string
+	Rows     []fieldRow
+}
+
+// fieldRow is one value of a field in its breakdown.
+type fieldRow struct {
+	Value, Open, OpenValue, Weighted, Won, WonValue, Lost, WinRate, Closed, AvgDeal string
+	OpenValueSort, WeightedSort, WonValueSort, WinRateSort, AvgDealSort             string
+	Small                                                                           bool
+}
+
+// fieldsPage is the page of the breakdowns by the enumerated fields, in
+// the order pipeline.yaml declares them.
+func (rd *renderer) fieldsPage() ([]byte, error) {
+	var data struct{ Fields []fieldTable }
+	for _, def := range rd.p.Fields {
+		rows, ok := rd.r.Fields[def.ID]
+		if !ok {
+			continue
+		}
+		t := fieldTable{ID: def.ID, Name: def.Name()}
+		for _, v := range rows {
+			t.Rows = append(t.Rows, fieldRow{
+				Value: v.Value, Open: format.Int(v.OpenDeals), OpenValue: rd.money(v.OpenValue), Weighted: rd.money(v.WeightedValue),
+				Won: format.Int(v.WonDeals), WonValue: rd.money(v.WonValue), Lost: format.Int(v.LostDeals),
+				WinRate: format.Rate(v.WinRate), Closed: format.Int(v.ClosedDeals), AvgDeal: format.MoneyOrNone(v.AvgDealSize, rd.cur),
+				OpenValueSort: v.OpenValue.String(), WeightedSort: v.WeightedValue.String(), WonValueSort: v.WonValue.String(),
+				WinRateSort: ratioSort(v.WinRate), AvgDealSort: moneySort(v.AvgDealSize),
+				Small: v.ClosedDeals < metrics.SmallSample,
+			})
+		}
+		data.Fields = append(data.Fields, t)
+	}
+	return rd.render(FieldsPage, "fields", "Breakdowns", "fields", false, data)
+}
+
+// FieldsPage is the site's page of the breakdowns by field; the site has
+// it when pipeline.yaml declares a field with values.
+const FieldsPage = "fields.html"
+
+// ratioSort is a rate as a table sorts it: blank, which sorts last, when
+// there is none.
+func ratioSort(r metrics.Ratio) string {
+	if !r.Valid {
+		return ""
+	}
+	return fmt.Sprint(r.V)
+}
+
+// moneySort is an amount as a table sorts it, blank when there is none.
+func moneySort(m metrics.MoneyOrNull) string {
+	if !m.Valid {
+		return ""
+	}
+	return m.V.String()
 }
 
 func (rd *renderer) ownersIndex() ([]byte, error) {

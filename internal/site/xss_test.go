@@ -53,6 +53,25 @@ func TestHostileInputStaysText(t *testing.T) {
 	if !strings.Contains(index, `\u003c/script\u003e\u003cimg src=x onerror=alert('stage')\u003e`) {
 		t.Errorf("the stage name is not escaped into the chart JSON as expected")
 	}
+	// The custom field's title and values are text on the breakdowns page
+	// and on the deal pages; the deal in EUR shows its own amount.
+	fields := string(files[FieldsPage])
+	for _, frag := range []string{
+		`&lt;script&gt;alert(&#39;field&#39;)&lt;/script&gt;</a></h2>`,
+		`<th scope="row">&lt;img src=x onerror=alert(&#39;value&#39;)&gt;</th>`,
+		"<th scope=\"row\">bell\u0007\u202eevil</th>",
+		`<th scope="row">very long value very long value`,
+	} {
+		if !strings.Contains(fields, frag) {
+			t.Errorf("%s lacks %s", FieldsPage, frag)
+		}
+	}
+	deal := string(files[dealPath("<img src=x onerror=alert('id')>")])
+	for _, frag := range []string{`&lt;script&gt;alert(&#39;field&#39;)&lt;/script&gt;: &lt;img src=x onerror=alert(&#39;value&#39;)&gt;`, `<div class="tile-value">€10</div>`, `$11 at 1.1 (rate of <span class="nowrap">2026-11-27</span>)`} {
+		if !strings.Contains(deal, frag) {
+			t.Errorf("the deal page lacks %s", frag)
+		}
+	}
 	// Spreadsheet formulas in deals.csv are neutralised.
 	csv := string(files["deals.csv"])
 	for _, cell := range []string{`"'=HYPERLINK(""http://evil.example"")"`, "'+1+1", "'@SUM(A1)", "'=cmd"} {
