@@ -32,6 +32,10 @@ const (
 // few deals to read much into.
 const SmallSample = 10
 
+// Small reports whether a rate resting on n deals is a small sample: on
+// none, there is no rate to mark, only "—".
+func Small(n int) bool { return n > 0 && n < SmallSample }
+
 // Field is one KPI, for display: its key in the JSON (also its anchor in
 // docs/metrics.md), a label, its kind, its section and its value
 // (undefined when !Valid). Amounts are in cents. A rate carries the count
@@ -53,7 +57,7 @@ type Field struct {
 }
 
 // Small reports whether a counted field rests on a small sample.
-func (f Field) Small() bool { return f.Counted && f.Count < SmallSample }
+func (f Field) Small() bool { return f.Counted && Small(f.Count) }
 
 // Fields lists the KPIs in the order of METRICS.md, section by section.
 func (k KPIs) Fields() []Field {

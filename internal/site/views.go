@@ -421,7 +421,7 @@ func (rd *renderer) groupRow(href, name string, g metrics.Group) groupRow {
 		Leads: format.Int(g.Leads), Won: format.Int(g.WonDeals), WonValue: rd.money(g.WonValue), Lost: format.Int(g.LostDeals),
 		WinRate: format.Rate(g.WinRate), Closed: format.Int(g.ClosedDeals), Cycle: format.DaysOrNone(g.SalesCycleDays),
 		OpenValueSort: g.OpenValue.String(), WeightedSort: g.WeightedValue.String(), WonValueSort: g.WonValue.String(), WinRateSort: ratioSort(g.WinRate),
-		Small: g.ClosedDeals < metrics.SmallSample,
+		Small: metrics.Small(g.ClosedDeals),
 	}
 }
 
@@ -455,7 +455,7 @@ func (rd *renderer) fieldsPage() ([]byte, error) {
 				WinRate: format.Rate(v.WinRate), Closed: format.Int(v.ClosedDeals), AvgDeal: format.MoneyOrNone(v.AvgDealSize, rd.cur),
 				OpenValueSort: v.OpenValue.String(), WeightedSort: v.WeightedValue.String(), WonValueSort: v.WonValue.String(),
 				WinRateSort: ratioSort(v.WinRate), AvgDealSort: moneySort(v.AvgDealSize),
-				Small: v.ClosedDeals < metrics.SmallSample,
+				Small: metrics.Small(v.ClosedDeals),
 			})
 		}
 		data.Fields = append(data.Fields, t)

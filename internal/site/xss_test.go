@@ -15,7 +15,7 @@ var (
 	// value may hold the words of a hostile name, escaped).
 	eventAttr   = regexp.MustCompile(`(?i)<[a-z][a-z0-9]*(?:\s+[^\s=>"]+(?:\s*=\s*"[^"]*")?)*\s+on[a-z]+\s*=`)
 	jsURL       = regexp.MustCompile(`(?i)(?:href|src)\s*=\s*"\s*javascript:`)
-	allowedTags = regexp.MustCompile(`^<script (?:src="[^"]*(?:app|echarts\.min)\.js"(?: integrity="[^"]*" crossorigin="anonymous")? defer|type="application/json" data-chart="chart_[a-z0-9_]+")>$`)
+	allowedTags = regexp.MustCompile(`^<script (?:src="(?:\.\./)*assets/app\.js" defer(?: data-charts="(?:\.\./)*assets/echarts\.min\.js")?|type="application/json" data-chart="chart_[a-z0-9_]+")>$`)
 )
 
 // No user string can become markup, an event handler, a script or a
