@@ -70,3 +70,50 @@ fields:
 		t.Errorf("a pipeline without an enumerated field has a breakdowns page or a link to it")
 	}
 }
+
+// deals.csv keeps what a deal in another currency says, its amount as
+// written with the rate and day it was converted at, beside the converted
+// value; and a column for each custom field.
+func TestDealsCSVCurrencyAndFields(t *testing.T) {
+	const p = `name: Fields
+currency: USD
+rates:
+  - {currency: EUR, rate: 1.1, from: 2026-01-01}
+  - {currency: EUR, rate: 1.2, from: 2026-11-24}
+stages: [{id: lead, probability: 0.5}, {id: won, type: won}]
+fields:
+  - {id: industry, values: [retail, health]}
+  - {id: seats, type: number}
+`
+	deals := map[string]string{
+		"a": "title: A\nowner: ann\nvalue: 1000\ncurrency: EUR\nfields: {industry: retail, seats: 12}\nhistory:\n  - {stage: lead, date: 2026-11-01}\n",
+		"b": "title: B\nowner: ann\nvalue: 500.55\ncurrency: EUR\nhistory:\n  - {stage: lead, date: 2026-11-02}\n  - {stage: won, date: 2026-11-22}\n",
+		"c": "title: C\nowner: ann\nvalue: 300\nfields: {seats: 3}\nhistory:\n  - {stage: lead, date: 2026-11-21}\n",
+	}
+	files, _ := build(t, p, deals, Options{})
+	lines := strings.Split(strings.TrimSpace(string(files["deals.csv"])), "\n")
+	if !strings.HasSuffix(lines[0], ",next_step_overdue,currency,amount,rate,rate_day,field:industry,field:seats") {
+		t.Errorf("deals.csv header: %s", lines[0])
+	}
+	want := map[string]string{
+		// open: at T's rate; won: at its close date's.
+		"a": ",open,1200,0.5,600,", "b": ",won,550.61,,,",
+	}
+	tails := map[string]string{
+		"a": ",EUR,1000,1.2,2026-11-27,retail,12",
+		"b": ",EUR,500.55,1.1,2026-11-22,,",
+		"c": ",,,,,,3",
+	}
+	for _, line := range lines[1:] {
+		id, _, _ := strings.Cut(line, ",")
+		if w, ok := want[id]; ok && !strings.Contains(line, w) {
+			t.Errorf("deals.csv row %s lacks %q: %s", id, w, line)
+		}
+		if !strings.HasSuffix(line, tails[id]) {
+			t.Errorf("deals.csv row %s does not end %q: %s", id, tails[id], line)
+		}
+	}
+	if len(lines) != 4 {
+		t.Errorf("deals.csv has %d rows, want 3 deals", len(lines)-1)
+	}
+}

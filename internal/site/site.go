@@ -379,7 +379,7 @@ func (s *Site) step(p string) func() ([]byte, error) {
 	case p == "metrics.json":
 		return rd.metricsJSON
 	case p == "deals.csv":
-		return func() ([]byte, error) { return dealsCSV(s.in.Details.Deals) }
+		return func() ([]byte, error) { return dealsCSV(s.in.Repo.Pipeline, s.in.Details.Deals) }
 	case strings.HasPrefix(p, "assets/"):
 		if b, ok := Asset(p); ok {
 			return func() ([]byte, error) { return b, nil }

@@ -149,7 +149,7 @@ func TestNumbersMatchReport(t *testing.T) {
 		t.Errorf("metrics.json is not the report's JSON")
 	}
 	csv := string(files["deals.csv"])
-	if !strings.Contains(csv, "acme,Acme — analytics,Acme,ann,web,qual,open,1200.50,0.3,360.15,2026-10-01,,2026-11-20,53,true,true,,commit,Send the <order> form,2026-11-25,true\n") {
+	if !strings.Contains(csv, "acme,Acme — analytics,Acme,ann,web,qual,open,1200.50,0.3,360.15,2026-10-01,,2026-11-20,53,true,true,,commit,Send the <order> form,2026-11-25,true,,,,\n") {
 		t.Errorf("deals.csv row for acme is wrong:\n%s", csv)
 	}
 }
