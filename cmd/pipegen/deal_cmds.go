@@ -22,7 +22,7 @@ import (
 
 var newCommand = &command{
 	name:    "new",
-	args:    "--title T --owner O [--company C] [--source S] [--value V] [--expected-close D] [--stage S] [--date D] [--dir DIR]",
+	args:    "--title T --owner O [--company C] [--source S] [--value V] [--currency C] [--expected-close D] [--stage S] [--date D] [--dir DIR]",
 	summary: "create a deal file",
 	help: `
 New writes deals/<slug>.yaml, the slug made from the title (made unique if
@@ -38,6 +38,7 @@ replaces an existing file.`,
 		company := fs.String("company", "", "the customer `COMPANY`")
 		source := fs.String("source", "", "the lead `SOURCE`")
 		value := fs.String("value", "", "the expected contract `VALUE`, like 36000")
+		currency := fs.String("currency", "", "the `CODE` of the value's currency, like EUR, when it is not the pipeline's (it needs a rate in pipeline.yaml)")
 		closeDate := fs.String("expected-close", "", "the expected close `DATE`, YYYY-MM-DD")
 		stage := fs.String("stage", "", "the first `STAGE` (default: the first stage of pipeline.yaml)")
 		date := fs.String("date", "", "the `DATE` of the first move, YYYY-MM-DD (default: today)")
@@ -64,6 +65,9 @@ replaces an existing file.`,
 					return err
 				}
 			}
+			if *currency != "" && !model.IsCurrencyCode(*currency) {
+				return &usageError{msg: fmt.Sprintf("--currency %q is not a currency code", *currency), hint: "write three capital letters, like EUR or GBP"}
+			}
 			if err := isRepoDir(*dir); err != nil {
 				return err
 			}
@@ -75,9 +79,12 @@ replaces an existing file.`,
 			if first == "" && len(p.Stages) > 0 {
 				first = p.Stages[0].ID
 			}
+			if *currency == p.Currency {
+				*currency = "" // the pipeline's own: nothing to say
+			}
 			text := edit.NewDeal{
 				Title: strings.TrimSpace(*title), Company: *company, Owner: *owner, Source: *source,
-				Value: *value, ExpectedClose: closes, Stage: first, Date: day,
+				Value: *value, Currency: *currency, ExpectedClose: closes, Stage: first, Date: day,
 			}.Text()
 			slug := edit.Slug(*title)
 			rel := uniquePath(*dir, slug)

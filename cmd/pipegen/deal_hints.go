@@ -56,6 +56,17 @@ func (h flagHints) hint(d diag.Diagnostic) string {
 			return fmt.Sprintf("add %q to owners in pipeline.yaml", deal.Owner)
 		}
 		return fmt.Sprintf("pass --owner with one of %s, or add %q to owners in pipeline.yaml", suggest.Quoted(ids, "or"), deal.Owner)
+	case "unknown-currency":
+		if h.cmd != "new" {
+			break
+		}
+		var known []string
+		for _, r := range p.Rates {
+			known = append(known, r.Currency)
+		}
+		if s := suggest.Closest(deal.Currency, known); s != "" {
+			return fmt.Sprintf("pass --currency %s, or %s", s, d.Hint)
+		}
 	case "unknown-source":
 		if h.cmd != "new" {
 			break

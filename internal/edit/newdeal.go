@@ -13,6 +13,8 @@ type NewDeal struct {
 	// Value is the amount as the user typed it, already checked to be an
 	// amount; empty when not given.
 	Value string
+	// Currency is the code of Value's currency; empty for the pipeline's.
+	Currency string
 	// ExpectedClose is the expected close date; zero when not given.
 	ExpectedClose model.Date
 	// Stage and Date are the first history entry.
@@ -36,6 +38,7 @@ func (d NewDeal) Text() []byte {
 	if d.Value != "" {
 		fmt.Fprintf(&b, "value: %s\n", d.Value)
 	}
+	field("currency", d.Currency)
 	if !d.ExpectedClose.IsZero() {
 		fmt.Fprintf(&b, "expected_close: %s\n", d.ExpectedClose)
 	}
