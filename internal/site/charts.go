@@ -265,6 +265,28 @@ func daysLabel(r metrics.Ratio) string {
 	return format.Days(r.V) + " days"
 }
 
+// fieldChart draws, for each value of an enumerated field, the open value
+// and the value won in this review: the breakdown's two amounts.
+func (rd *renderer) fieldChart(id, name string, rows []metrics.FieldValue) chart {
+	names := make([]string, len(rows))
+	open := barSeries{name: "Open value", colour: colourOpen}
+	won := barSeries{name: "Won this review", colour: colourWon}
+	var total model.Money
+	for i, v := range rows {
+		names[i] = v.Value
+		open.values = append(open.values, units(v.OpenValue))
+		open.labels = append(open.labels, rd.money(v.OpenValue))
+		won.values = append(won.values, units(v.WonValue))
+		won.labels = append(won.labels, rd.money(v.WonValue))
+		total += v.OpenValue + v.WonValue
+	}
+	c := acrossChart(id, "Open value and value won this review by "+name, names, open, won)
+	if total == 0 {
+		c.Empty = "No deal is open, and none was won this review."
+	}
+	return c
+}
+
 // valueChart draws the open and weighted value of each open stage.
 func (rd *renderer) valueChart(id string, stages []metrics.Stage) chart {
 	open := openStages(stages)

@@ -54,6 +54,11 @@ fields:
 		!strings.Contains(page, `<caption class="visually-hidden">Deals by Industry</caption>`) {
 		t.Errorf("the table's heading and caption")
 	}
+	// A chart of each field's open and won value, drawn from the same rows.
+	if !strings.Contains(page, `data-chart="chart_field_0"`) || !strings.Contains(page, `data-charts="assets/echarts.min.js"`) ||
+		!strings.Contains(page, `"data":[{"value":1000,"label":{"show":true,"position":"right","formatter":"$1,000"`) {
+		t.Errorf("the breakdowns page lacks its chart, or the chart its values:\n%s", page)
+	}
 	if got := len(in.Report.Fields["industry"]); got != 4 {
 		t.Errorf("the report has %d industry rows, want 4", got)
 	}

@@ -428,6 +428,7 @@ func (rd *renderer) groupRow(href, name string, g metrics.Group) groupRow {
 // fieldTable is the breakdown of the deals by one enumerated field.
 type fieldTable struct {
 	ID, Name string
+	Chart    chart
 	Rows     []fieldRow
 }
 
@@ -447,7 +448,7 @@ func (rd *renderer) fieldsPage() ([]byte, error) {
 		if !ok {
 			continue
 		}
-		t := fieldTable{ID: def.ID, Name: def.Name()}
+		t := fieldTable{ID: def.ID, Name: def.Name(), Chart: rd.fieldChart(fmt.Sprintf("chart_field_%d", len(data.Fields)), def.Name(), rows)}
 		for _, v := range rows {
 			t.Rows = append(t.Rows, fieldRow{
 				Value: v.Value, Open: format.Int(v.OpenDeals), OpenValue: rd.money(v.OpenValue), Weighted: rd.money(v.WeightedValue),
@@ -460,7 +461,7 @@ func (rd *renderer) fieldsPage() ([]byte, error) {
 		}
 		data.Fields = append(data.Fields, t)
 	}
-	return rd.render(FieldsPage, "fields", "Breakdowns", "fields", false, data)
+	return rd.render(FieldsPage, "fields", "Breakdowns", "fields", len(data.Fields) > 0, data)
 }
 
 // FieldsPage is the site's page of the breakdowns by field; the site has
