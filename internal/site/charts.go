@@ -274,10 +274,8 @@ func (rd *renderer) fieldChart(id, name string, rows []metrics.FieldValue) chart
 	var total model.Money
 	for i, v := range rows {
 		names[i] = v.Value
-		open.values = append(open.values, units(v.OpenValue))
-		open.labels = append(open.labels, rd.money(v.OpenValue))
-		won.values = append(won.values, units(v.WonValue))
-		won.labels = append(won.labels, rd.money(v.WonValue))
+		rd.addAmount(&open, v.OpenValue)
+		rd.addAmount(&won, v.WonValue)
 		total += v.OpenValue + v.WonValue
 	}
 	c := acrossChart(id, "Open value and value won this review by "+name, names, open, won)
@@ -296,10 +294,8 @@ func (rd *renderer) valueChart(id string, stages []metrics.Stage) chart {
 	var total model.Money
 	for i, s := range open {
 		names[i] = s.Name
-		value.values = append(value.values, units(s.OpenValue))
-		value.labels = append(value.labels, rd.money(s.OpenValue))
-		weighted.values = append(weighted.values, units(s.WeightedValue))
-		weighted.labels = append(weighted.labels, rd.money(s.WeightedValue))
+		rd.addAmount(&value, s.OpenValue)
+		rd.addAmount(&weighted, s.WeightedValue)
 		total += s.OpenValue
 	}
 	c := acrossChart(id, "Open and weighted value by stage", names, value, weighted)
@@ -307,6 +303,13 @@ func (rd *renderer) valueChart(id string, stages []metrics.Stage) chart {
 		c.Empty = "No open deal has a value, so there is no value by stage to draw."
 	}
 	return c
+}
+
+// addAmount adds a bar of an amount to a series, labelled as the tables
+// write it.
+func (rd *renderer) addAmount(s *barSeries, m model.Money) {
+	s.values = append(s.values, units(m))
+	s.labels = append(s.labels, rd.money(m))
 }
 
 // openStages returns the open stages: the charts of time and value in a
