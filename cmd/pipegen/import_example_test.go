@@ -3,11 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pipegen/pipegen/internal/model"
 )
 
 // TestImportExample runs the example of docs/import.md — init, a dry run,
@@ -64,6 +71,48 @@ func TestImportExample(t *testing.T) {
 			}
 		}
 	}
+	// The open pipeline is what the CRM's board shows for the export: the
+	// deals not in a closed stage, and the sum of their Amount.
+	f, err := os.Open("docs/examples/hubspot-deals.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stage, amount := slices.Index(rows[0], "Deal Stage"), slices.Index(rows[0], "Amount")
+	open, cents := 0, int64(0)
+	for _, r := range rows[1:] {
+		if r[stage] == "Closed Won" || r[stage] == "Closed Lost" {
+			continue
+		}
+		open++
+		if r[amount] != "" {
+			m, err := model.ParseMoney(r[amount])
+			if err != nil {
+				t.Fatal(err)
+			}
+			cents += int64(m)
+		}
+	}
+	var report struct {
+		Current struct {
+			OpenDeals int     `json:"open_deals"`
+			OpenValue float64 `json:"open_value"`
+		} `json:"current"`
+	}
+	if err := json.Unmarshal([]byte(pipegen("metrics", "--dir", repo, "--as-of", "2026-11-27", "--format", "json")), &report); err != nil {
+		t.Fatal(err)
+	}
+	if report.Current.OpenDeals != open || int64(math.Round(report.Current.OpenValue*100)) != cents {
+		t.Errorf("open deals %d worth %.2f; the export has %d open rows worth %.2f", report.Current.OpenDeals, report.Current.OpenValue, open, float64(cents)/100)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(string(doc)), " "), fmt.Sprintf("%d deals not in a closed stage", open)) {
+		t.Errorf("docs/import.md does not say how many deals the export has open (%d)", open)
+	}
+
 	deal := regexp.MustCompile("(?s)```yaml\n(title: Dunmore Foods.*?)```").FindSubmatch(doc)
 	written, err := os.ReadFile(filepath.Join(repo, "deals", "dunmore-foods-40-seats.yaml"))
 	if err != nil || deal == nil || string(deal[1]) != string(written) {
