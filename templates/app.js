@@ -13,7 +13,8 @@
   // charts draws each chart of the page from its JSON block when it comes
   // near the screen, one chart per task, in the colour scheme the reader's
   // system uses, and draws them again when that changes (a phone switching
-  // to dark mode at dusk). Printing draws every chart first.
+  // to dark mode at dusk). Printing draws every chart first once the
+  // library is there; before, the style sheet leaves charts off the paper.
   function charts() {
     var boxes = [];
     document.querySelectorAll('script[type="application/json"][data-chart]').forEach(function (block) {
@@ -24,9 +25,9 @@
     var queue = [], state = 'idle'; // idle, loading, ready or failed
 
     function fail(box) {
+      var note = box.el.querySelector('.chart-note');
       box.el.classList.add('failed');
-      box.el.querySelector('.chart-note').textContent =
-        'The charting library did not load, so this chart cannot be drawn; the numbers are in the table below.';
+      if (note) note.textContent = 'The charting library did not load, so this chart cannot be drawn; the numbers are in the table below.';
     }
     function load() {
       if (typeof window.echarts !== 'undefined') state = 'ready';
