@@ -177,7 +177,9 @@ type fact struct {
 	// one.
 	value   model.Money
 	closeBy model.Date
-	churned model.Date // zero when not (yet) churned
+	// convertedOn is the day whose rate value was converted at.
+	convertedOn model.Date
+	churned     model.Date // zero when not (yet) churned
 }
 
 func (f *fact) won() bool  { return f.status == model.Won }
@@ -249,6 +251,7 @@ func newSnapshot(repo *model.Repo, w spans, past *LastReview, end model.Date) *s
 		if past == nil && f.open() && t != end && s.p.Foreign(d) {
 			day = convertOn(s.p, d, end)
 		}
+		f.convertedOn = day
 		var converted bool
 		if hasThen {
 			f.value, converted = s.p.Convert(then.Value, then.Currency, day)

@@ -134,7 +134,7 @@ func (s *snapshot) row(f *fact) DealRow {
 		DaysInStage: days, Stuck: stuck, Overdue: s.isOverdue(f), Deal: f.d,
 	}
 	if s.p.Foreign(f.d) {
-		r.RateDay = cmp.Or(f.closed, s.t)
+		r.RateDay = f.convertedOn
 		r.Rate, _ = s.p.RateOn(f.d.Currency, r.RateDay)
 	}
 	if f.open() {
