@@ -3,9 +3,8 @@
 // which commit was the last review. It is how the movement since the last
 // review knows a deal's value and expected close a week ago, and how many
 // times a close date was pushed. It reads git in one pass (one log of the
-// first-parent line, cut in one piece per core when it is long, and one
-// cat-file batch that runs alongside) and parses each distinct file version
-// once.
+// first-parent line, and one cat-file batch that runs alongside) and
+// parses each distinct file version once.
 package history
 
 import (

@@ -6,13 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"runtime"
 	"strings"
 	"time"
 
 	"github.com/pipegen/pipegen/internal/load"
-	"github.com/pipegen/pipegen/internal/parallel"
 )
 
 // commit is a commit of the first-parent line with the changes it made to
@@ -36,56 +33,6 @@ type change struct {
 
 // oldGit is a git that does not know --diff-merges=first-parent.
 type oldGit struct{ error }
-
-// logLine lists the first-parent line of head, newest first, with the
-// changes of each commit to the deals folder. A long line is read in as
-// many pieces as there are cores, each by a git log of its own: git
-// compares the trees of each commit with its parent's on one core, and
-// that is most of the time a read takes. seen is called from several
-// goroutines at once.
-func (g git) logLine(head string, seen func(change)) ([]commit, error) {
-	pieces := runtime.GOMAXPROCS(0)
-	var hashes []string
-	if pieces > 1 {
-		out, err := g.output(nil, "rev-list", "--first-parent", head)
-		if err != nil {
-			return nil, err
-		}
-		hashes = strings.Fields(string(out))
-	}
-	if len(hashes) < 500*pieces {
-		return g.log(head, "", seen)
-	}
-	// A commit takes longer to compare the more files it has, and
-	// files pile up over time: with a cost that grows with the
-	// commit's age, pieces of equal cost start at n·(1 − √(k/pieces))
-	// from the newest.
-	n := len(hashes)
-	start := func(k int) int {
-		return n - int(float64(n)*math.Sqrt(float64(pieces-k)/float64(pieces)))
-	}
-	lines := make([][]commit, pieces)
-	err := parallel.Each(pieces, func(k int) error {
-		since := ""
-		if end := start(k + 1); end < n {
-			since = hashes[end]
-		}
-		var err error
-		lines[k], err = g.log(hashes[start(k)], since, seen)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	var line []commit
-	for k, piece := range lines {
-		if k > 0 && (len(piece) == 0 || line[len(line)-1].parent != piece[0].Hash) {
-			return nil, errors.New("git log: the pieces of the first-parent line do not join")
-		}
-		line = append(line, piece...)
-	}
-	return line, nil
-}
 
 // log lists the first-parent line of head, newest first, down to the
 // commit since (not included; "" for the whole line), with the changes of

@@ -17,8 +17,7 @@ import (
 // and how to mend it. The error is for git failing in a way it should not.
 //
 // Read runs a few git commands whatever the number of deals: rev-parse;
-// git log of the deals folder along HEAD's first-parent line, in as many
-// pieces as there are cores when the line is long (rev-list cuts it);
+// one git log of the deals folder along HEAD's first-parent line;
 // ls-files, to know which working files are as committed; and one
 // cat-file, which reads the versions to parse while the log goes on. With
 // a Cache, a read after HEAD moved logs only the new commits; with one
@@ -132,9 +131,8 @@ func Read(ctx context.Context, opt Options) (*History, error) {
 // read.
 //
 // Every version of a deal file is offered as the log names it, whether
-// or not its deal is still in the working tree: the log is read in
-// pieces at once, and the earlier path of a renamed file is only known
-// once the newer piece has the rename.
+// or not its deal is still in the working tree: the versions of a deal
+// deleted since are parsed too, and are few.
 func (g git) line(opt Options, head string) ([]commit, map[string]parsed, error) {
 	key := lineKey(opt.Dir)
 	wanted := func(c change) bool { return c.status != 'D' && regular(c.mode) && isDeal(c.dst) }
@@ -164,7 +162,7 @@ func (g git) line(opt Options, head string) ([]commit, map[string]parsed, error)
 		// HEAD went elsewhere (a reset, a rebase): read it all.
 	}
 	v := g.versions(opt)
-	line, err := g.logLine(head, func(c change) {
+	line, err := g.log(head, "", func(c change) {
 		if wanted(c) {
 			v.offer(c.blob, c.dst)
 		}
