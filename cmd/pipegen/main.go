@@ -106,8 +106,9 @@ func exitCode(err error, stderr io.Writer) int {
 // makes short-lived garbage, and collecting half as often as Go's default
 // makes a build of 10,000 deals 4–8 % faster. Collecting rarer still is
 // no faster, and GOGC 800 was slower: the heap then grows into fresh
-// memory that the kernel hands over page by page. A soft memory limit keeps big pipelines within bounds. The
-// standard GOGC and GOMEMLIMIT variables still win.
+// memory that the kernel hands over page by page. A soft memory limit
+// keeps big pipelines within bounds. The standard GOGC and GOMEMLIMIT
+// variables still win.
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200)

@@ -774,9 +774,11 @@ func TestLongLine(t *testing.T) {
 	if v := values(got.Deals["side"]); !reflect.DeepEqual(v, []string{money(t, "5").String(), money(t, "7").String()}) {
 		t.Errorf("side: values = %v, want 5 then 7 (the merge)", v)
 	}
-	// The review is the last commit by the end of the cutoff's day.
-	if want := time.Unix(at, 0).UTC().Add(1700 * time.Hour); got.Review.When.After(time.Date(want.Year(), want.Month(), want.Day()+1, 0, 0, 0, 0, time.UTC)) {
-		t.Errorf("review commit at %v, after the cutoff %s", got.Review.When, cutoff)
+	// The review is the last commit by the end of the cutoff's day: the
+	// commits are an hour apart from noon, so commit 1716 is at the
+	// midnight after it and 1715 an hour before.
+	if want := time.Unix(at+1715*3600, 0); !got.Review.When.Equal(want) {
+		t.Errorf("review commit at %v, want %v (cutoff %s)", got.Review.When, want.UTC(), cutoff)
 	}
 }
 
