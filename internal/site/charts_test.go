@@ -171,3 +171,37 @@ func luminance(hex string) float64 {
 	}
 	return l
 }
+
+// The waterfall writes a flow with its sign, and a flow of nothing
+// without one: "€0", not "−€0".
+func TestWaterfallSigns(t *testing.T) {
+	noLoss := map[string]string{}
+	for id, src := range deals {
+		if id != "cora" { // the one deal lost in the window
+			noLoss[id] = src
+		}
+	}
+	files, _ := build(t, pipeline, noLoss, Options{})
+	o := pageCharts(t, string(files["review.html"]))["chart_waterfall"]
+	if o == nil {
+		t.Fatal("review.html has no waterfall")
+	}
+	var labels []string
+	for _, s := range o["series"].([]any) {
+		s := s.(map[string]any)
+		if s["name"] != "Value" {
+			continue
+		}
+		for _, d := range s["data"].([]any) {
+			label, _ := d.(map[string]any)["label"].(map[string]any)
+			f, _ := label["formatter"].(string)
+			labels = append(labels, f)
+		}
+	}
+	// Last review (Acme and Bolt), added (Dune), won (Bolt), lost
+	// (none), now.
+	want := []string{"€2,001", "+€5,000", "−€800", "€0", "€6,201"}
+	if strings.Join(labels, " ") != strings.Join(want, " ") {
+		t.Errorf("waterfall labels %q, want %q", labels, want)
+	}
+}

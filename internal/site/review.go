@@ -210,11 +210,15 @@ func (rd *renderer) waterfallChart(id string, m *metrics.Movement) chart {
 			bottom, level = 0, s.value
 		case 1:
 			bottom, level = level, level+s.value
-			label = "+" + label
+			if s.value != 0 {
+				label = "+" + label
+			}
 		default:
 			level -= s.value
 			bottom = level
-			label = "−" + label
+			if s.value != 0 {
+				label = "−" + label
+			}
 		}
 		base.values = append(base.values, units(bottom))
 		bars.values = append(bars.values, units(s.value))

@@ -197,6 +197,7 @@ func TestGoldenFragments(t *testing.T) {
 		{"index.html", `<section class="card" aria-labelledby="funnel-h">`, `</section>`, "index-funnel.html"},
 		{"deals/acme.html", `<div class="page-head">`, `<section class="card notes"`, "deal-acme.html"},
 		{"review.html", `<section class="card" aria-labelledby="move-h">`, `</section>`, "review-movement.html"},
+		{"review.html", `<section class="card" aria-labelledby="fc-h">`, `</section>`, "review-forecast.html"},
 	}
 	for _, f := range fragments {
 		page := string(files[f.file])
